@@ -1,0 +1,1 @@
+"""Kabinet-RAG: cited answers from Dutch cabinet documents."""

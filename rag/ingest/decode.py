@@ -1,0 +1,62 @@
+"""Bytes -> text: byte-order marks (also double-encoded ones), UTF-8 or cp1252, binary refusal."""
+
+from __future__ import annotations
+
+import codecs
+
+from rag.errors import RagError
+
+UTF8_BOM = codecs.BOM_UTF8  # EF BB BF
+# A UTF-8 BOM that was decoded as Latin-1 and re-encoded as UTF-8 ("ï»¿"), sometimes twice.
+DOUBLE_ENCODED_BOM = "\ufeff".encode().decode("latin-1").encode()  # C3 AF C2 BB C2 BF
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class UndecodableFile(RagError):
+    """The file is not text we can read (binary, or an unknown encoding)."""
+
+
+def strip_boms(data: bytes) -> bytes:
+    """Remove any number of leading (plain or double-encoded) UTF-8 byte-order marks."""
+    changed = True
+    while changed:
+        changed = False
+        for bom in (UTF8_BOM, DOUBLE_ENCODED_BOM):
+            if data.startswith(bom):
+                data = data[len(bom) :]
+                changed = True
+    return data
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data with NUL bytes or many control characters (images, archives, PDFs...)."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control / len(sample) > 0.05
+
+
+def decode_text(data: bytes, name: str = "file") -> str:
+    """Decode a text file: UTF-16 with BOM, UTF-8 (BOMs removed), else cp1252.
+
+    Raises UndecodableFile for binary data.
+    """
+    for bom, codec in zip(_UTF16_BOMS, ("utf-16-le", "utf-16-be"), strict=True):
+        if data.startswith(bom):
+            text = data[len(bom) :].decode(codec, errors="replace")
+            return text.lstrip("\ufeff")
+    data = strip_boms(data)
+    if looks_binary(data):
+        raise UndecodableFile(
+            f"{name} looks like a binary file, not text.",
+            "Give plain text (.txt), PDF (.pdf) or KOOP XML (.xml) files.",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    # A BOM that survived as text (e.g. decoded twice) is never content.
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,164 @@
+"""Footnotes: separate them from the body and find their markers without corrupting words.
+
+A footnote block starts at the foot of a page with a line ``N text`` where N is the
+next footnote number, and runs to the end of the page. It is only accepted when its
+marker is found in the body above it: a digit glued to a word or punctuation
+(``Servië?1``, ``bereikt.3``) or, failing that, to a number (``201913`` is 2019 + 13).
+The marker is replaced by MARKER so that later stages know where it stood.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.ingest.lines import Line
+
+MARKER = "\ue000"  # private-use character: stands where a footnote marker was
+FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\s+(\S.*)$")
+STRUCTURE_LINE = re.compile(r"^\s*(Vraag|Vragen|Antwoord)\b")
+_AFTER_MARKER = r"(?=[\s.,;:)\]’”'\"?!]|$)"
+MAX_GAP = 6  # footnotes whose text may be missing between two found ones
+
+
+@dataclass
+class RawFootnote:
+    number: int
+    text: str
+
+
+def _find_marker(
+    lines: list[Line],
+    number: int,
+    lo: tuple[int, int],
+    hi: int,
+    min_page: int,
+    word_glue_only: bool = False,
+) -> tuple[int, int, int] | None:
+    """First (line, start, end) of marker `number` in lines[lo:hi], preferring word glue."""
+    patterns = [re.compile(rf"(?<=[^\s\d{MARKER}/:=_-]){number}{_AFTER_MARKER}")]
+    if not word_glue_only:
+        patterns.append(re.compile(rf"(?<=\d){number}{_AFTER_MARKER}"))
+    for pattern in patterns:
+        for i in range(lo[0], hi):
+            if lines[i].page < min_page or lines[i].blank:
+                continue
+            start_col = lo[1] if i == lo[0] else 0
+            m = pattern.search(lines[i].text, start_col)
+            if m:
+                return i, m.start(), m.end()
+    return None
+
+
+def _block_end(lines: list[Line], start: int) -> int:
+    page = lines[start].page
+    j = start + 1
+    while j < len(lines) and lines[j].page == page and not STRUCTURE_LINE.match(lines[j].text):
+        j += 1
+    return j
+
+
+def _join_footnote_lines(parts: list[str]) -> str:
+    text = ""
+    for part in parts:
+        part = part.strip()
+        if not part:
+            continue
+        if not text:
+            text = part
+        elif re.search(r"(https?://|www\.)\S*[-/~?=&_.]$", text):  # a URL broken over lines
+            text += part
+        elif text.endswith("-") and text[-2:-1].isalpha() and part[:1].islower():
+            text = text[:-1] + part
+        else:
+            text += " " + part
+    return text
+
+
+def _split_block(lines: list[Line], start: int, end: int, first: int) -> list[RawFootnote]:
+    notes: list[tuple[int, list[str]]] = []
+    expected = first
+    seen_urls: set[str] = set()
+    for line in lines[start:end]:
+        m = FOOTNOTE_START.match(line.text)
+        if m and int(m.group(1)) == expected:
+            notes.append((expected, [m.group(2)]))
+            expected += 1
+        elif notes and line.text.strip():
+            stripped = line.text.strip()
+            if re.fullmatch(r"https?://\S+", stripped) and any(stripped in u for u in seen_urls):
+                continue  # link annotations repeated under the notes
+            notes[-1][1].append(line.text)
+        for url in re.findall(r"https?://\S+", _join_footnote_lines(notes[-1][1]) if notes else ""):
+            seen_urls.add(url)
+    return [RawFootnote(n, _join_footnote_lines(parts)) for n, parts in notes]
+
+
+def _mark(lines: list[Line], hit: tuple[int, int, int]) -> None:
+    li, s, e = hit
+    text = lines[li].text
+    lines[li] = Line(text[:s] + MARKER + text[e:], lines[li].page)
+
+
+def _mark_missing(
+    lines: list[Line], numbers: range, cursor: tuple[int, int], hi: int, found: list[RawFootnote]
+) -> tuple[int, int]:
+    """Markers of notes whose text the extraction lost: remove them so they corrupt nothing."""
+    for number in numbers:
+        hit = _find_marker(lines, number, cursor, hi, 0, word_glue_only=True)
+        if hit is None:
+            break
+        _mark(lines, hit)
+        found.append(RawFootnote(number, ""))
+        cursor = (hit[0], hit[1] + 1)
+    return cursor
+
+
+def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
+    """Blank the footnote blocks, put MARKER where each marker stood; return notes in order.
+
+    Numbering gaps (notes whose text the PDF extraction lost) are tolerated: their
+    markers are still removed, and they are returned with empty text.
+    """
+    lines = list(lines)
+    found: list[RawFootnote] = []
+    expected = 1
+    cursor = (0, 0)
+    i = 0
+    while i < len(lines):
+        m = FOOTNOTE_START.match(lines[i].text)
+        first = int(m.group(1)) if m else 0
+        if not (m and expected <= first <= expected + MAX_GAP and (i == 0 or lines[i - 1].blank)):
+            i += 1
+            continue
+        end = _block_end(lines, i)
+        notes = _split_block(lines, i, end, first)
+        located = []
+        probe = cursor
+        for note in notes:
+            hit = _find_marker(lines, note.number, probe, i, lines[i].page - 1)
+            if hit is None:
+                break
+            located.append((note, hit))
+            probe = (hit[0], hit[1] + 1)
+        if not located:
+            i += 1
+            continue
+        _mark_missing(lines, range(expected, first), cursor, located[0][1][0] + 1, found)
+        for note, hit in located:
+            _mark(lines, hit)
+            found.append(note)
+        cursor = (located[-1][1][0], located[-1][1][1] + 1)
+        orphans = notes[len(located) :]
+        if orphans:  # notes whose marker is lost: attach them to the text just above the block
+            above = next(j for j in range(i - 1, -1, -1) if not lines[j].blank)
+            lines[above] = Line(lines[above].text.rstrip() + MARKER * len(orphans), lines[above].page)
+            found.extend(orphans)
+            cursor = (above, len(lines[above].text))
+        expected = notes[-1].number + 1
+        for j in range(i, end):
+            lines[j] = Line("", lines[j].page)
+        i = end
+    if found:
+        _mark_missing(lines, range(expected, expected + MAX_GAP), cursor, len(lines), found)
+    return lines, found

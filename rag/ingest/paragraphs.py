@@ -1,0 +1,224 @@
+"""Lines -> paragraphs: join wrapped lines, repair hyphenation, rejoin text split by a page break.
+
+Also splits off lines that carry structure (``Vraag 1``, ``Antwoord``, party sections and
+headings that the PDF printed on a line of their own above a paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rag.ingest.footnotes import MARKER
+from rag.ingest.lines import Line
+
+QUESTION_LABEL = re.compile(
+    r"^\s*Vra(?:ag|gen)\s+(?P<num>\d+[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d+[a-z]?)*)"
+    r"\s*[:.]?\s*$"
+)
+ANSWER_LABEL = re.compile(
+    r"^\s*Antwoord(?:en)?(?:\s+op\s+(?:de\s+)?vra(?:ag|gen))?"
+    r"(?:\s+(?P<num>\d+[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d+[a-z]?)*))?\s*[:.]?\s*$"
+)
+PARTY_SECTION = re.compile(
+    r"^\s*Vragen en opmerkingen van (?:de leden|het lid) van de (?P<party>.+?)[- ]?fractie\s*$"
+)
+TERMINAL = ".?!:;"
+BULLET = re.compile(r"^\s*[•·▪◦\-–*]\s")
+# Dutch spelling keeps the hyphen where joining would create a different vowel sound.
+VOWEL_CLASHES = {
+    "aa", "ae", "ai", "au", "ee", "ei", "eu", "ie", "ii", "oe", "oi", "oo", "ou", "ui", "uu",
+}  # fmt: skip
+SUSPENDED_HYPHEN_FOLLOWERS = {"en", "of", "tot", "noch", "als", "dan", "en/of"}
+KEEP_HYPHEN_PREFIXES = {"niet", "ex", "oud", "vice", "loco", "adjunct", "non"}
+
+
+@dataclass
+class Para:
+    """A paragraph of cleaned text (may contain footnote MARKERs) and where it came from."""
+
+    text: str
+    lines: list[str]
+    page: int
+    page_end: int
+    role: str = "body"  # body | heading | question_label | answer_label | party_section
+    label: str | None = None  # question numbers or party, for labels
+    start: int = 0  # offsets in the assembled document text
+    end: int = 0
+
+
+def structure_role(text: str) -> tuple[str, str | None] | None:
+    """Role of a line that is a structural label on its own, else None."""
+    if m := QUESTION_LABEL.match(text):
+        return "question_label", m.group("num")
+    if m := ANSWER_LABEL.match(text):
+        return "answer_label", m.group("num")
+    if m := PARTY_SECTION.match(text):
+        return "party_section", m.group("party").strip()
+    return None
+
+
+class Joiner:
+    """Joins wrapped lines, deciding per line break whether a hyphen is part of the word."""
+
+    def __init__(self, all_lines: list[str]) -> None:
+        words = Counter(w.lower() for line in all_lines for w in re.findall(r"[\w-]+", line))
+        self.words = words
+
+    def keep_hyphen(self, left: str, right: str) -> bool:
+        """`left` ends with '-', `right` is the next line's first word."""
+        stem = left[:-1]
+        if not stem or not right:
+            return True
+        last, first = stem[-1], right[0]
+        if not last.isalpha() or last.isupper() or not first.islower():
+            return True  # EU-Turkije, JBZ-Raad, EU-visumbeleid, 2016-2017
+        if (last + first).lower() in VOWEL_CLASHES:
+            return True  # politie-eenheden
+        word = re.sub(r"^.*[^\w-]", "", stem).lower()
+        if word.split("-")[-1] in KEEP_HYPHEN_PREFIXES:
+            return True  # niet-gouvernementele
+        joined, hyphened = f"{word}{right}".lower(), f"{word}-{right}".lower()
+        if self.words[hyphened] != self.words[joined]:
+            return self.words[hyphened] > self.words[joined]
+        return "-" in word  # EU-entry-exit-system: a hyphenated compound keeps its hyphens
+
+    def join(self, lines: list[str]) -> str:
+        text = ""
+        for raw in lines:
+            part = raw.strip()
+            if not part:
+                continue
+            if not text:
+                text = part
+            elif text.endswith("-") and len(text) > 1 and text[-2].isalnum():
+                right = re.match(r"[\w]*", part)
+                word = right.group(0) if right else ""
+                if word in SUSPENDED_HYPHEN_FOLLOWERS:
+                    text += " " + part  # "asiel- en migratiebeleid"
+                    continue
+                text = text if self.keep_hyphen(text, word) else text[:-1]
+                text += part
+            else:
+                text += " " + part
+        return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
+
+
+def _fits(line: str, next_line: str, width: int) -> bool:
+    """True when the next line's first word would have fitted: so the break was deliberate."""
+    first_word = next_line.strip().split(" ")[0] if next_line.strip() else ""
+    return len(line.rstrip()) + 1 + len(first_word) < width - 2
+
+
+def _looks_like_heading_line(line: str, next_line: str, width: int) -> bool:
+    s = line.strip().replace(MARKER, "")
+    nxt = next_line.strip()
+    return (
+        bool(s)
+        and s[-1] not in TERMINAL + ",-"
+        and len(s.split()) <= 14
+        and (s[0].isupper() or s[0].isdigit())
+        and not BULLET.match(line)
+        and bool(nxt)
+        and nxt[0].isupper()
+        and _fits(line, next_line, width)
+    )
+
+
+def _split_heading_lines(group: list[Line], width: int) -> list[list[Line]]:
+    """Split a group of lines where a line is a heading or structural label of its own."""
+    out: list[list[Line]] = [[]]
+    for k, line in enumerate(group):
+        nxt = group[k + 1].text if k + 1 < len(group) else ""
+        others = [len(g.text.rstrip()) for j, g in enumerate(group) if j != k]
+        line_width = max(others) if len(others) >= 2 else width
+        prev = out[-1][-1].text.strip() if out[-1] else ""
+        starts_fresh = not prev or prev[-1] in ".?!:"
+        last_short_line = (
+            k == len(group) - 1
+            and k > 0
+            and len(line.text.strip()) < 0.7 * line_width
+            and _looks_like_heading_line(line.text, "X", line_width)
+        )
+        own_line = structure_role(line.text) is not None or (
+            starts_fresh
+            and ((nxt and _looks_like_heading_line(line.text, nxt, line_width)) or last_short_line)
+        )
+        if own_line:
+            if out[-1]:
+                out.append([])
+            out[-1].append(line)
+            out.append([])
+        else:
+            out[-1].append(line)
+    return [g for g in out if g]
+
+
+def _is_heading_para(lines: list[str], text: str) -> bool:
+    t = text.replace(MARKER, "").strip()
+    return (
+        1 <= len(lines) <= 3
+        and 1 <= len(t.split()) <= 20
+        and t[-1] not in TERMINAL + ","
+        and (t[0].isupper() or t[0].isdigit())
+        and not BULLET.match(lines[0])
+        and "http" not in t
+    )
+
+
+def _should_merge(prev: Para, nxt: Para, width: int) -> bool:
+    """Rejoin a paragraph that a page break (or a removed footnote block) cut in two."""
+    if prev.role not in ("body", "heading") or nxt.role != "body" or nxt.page <= prev.page_end:
+        return False
+    end = prev.text.replace(MARKER, "").rstrip()
+    if not end or end[-1] in TERMINAL:
+        return False
+    if nxt.text.lstrip()[:1].islower():
+        return True  # a heading never continues in lower case: this was a sentence cut in two
+    return prev.role == "body" and len(prev.lines[-1].rstrip()) >= 0.75 * width
+
+
+def typical_width(lines: list[Line]) -> int:
+    lengths = sorted(len(line.text.rstrip()) for line in lines if not line.blank)
+    return lengths[int(len(lengths) * 0.9)] if lengths else 80
+
+
+def build_paragraphs(lines: list[Line]) -> list[Para]:
+    """Group non-blank lines into paragraphs and give each a role."""
+    width = typical_width(lines)
+    joiner = Joiner([line.text for line in lines])
+    groups: list[list[Line]] = []
+    current: list[Line] = []
+    for line in lines:
+        if line.blank:
+            if current:
+                groups.append(current)
+                current = []
+        else:
+            current.append(line)
+    if current:
+        groups.append(current)
+
+    paras: list[Para] = []
+    for group in groups:
+        for part in _split_heading_lines(group, width):
+            raw = [line.text for line in part]
+            text = joiner.join(raw)
+            if not text.replace(MARKER, "").strip():
+                continue
+            para = Para(text, raw, part[0].page, part[-1].page)
+            role = structure_role(text) if len(part) == 1 else None
+            if role:
+                para.role, para.label = role
+            elif _is_heading_para(raw, text):
+                para.role = "heading"
+            if paras and _should_merge(paras[-1], para, width):
+                prev = paras[-1]
+                prev.text = joiner.join([prev.text, text])
+                prev.role = "body"
+                prev.lines += raw
+                prev.page_end = para.page_end
+                continue
+            paras.append(para)
+    return paras

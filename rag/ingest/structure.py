@@ -1,0 +1,278 @@
+"""Question/answer structure of cabinet documents, found in their paragraphs.
+
+Two shapes occur:
+
+* numbered answers to parliamentary questions: ``Vraag 1`` … ``Antwoord 1`` (also merged
+  forms such as ``Vraag 1, 2 en 3`` and ``Antwoord op vragen 2 en 3``);
+* a report of a written consultation: party sections ("Vragen en opmerkingen van de leden
+  van de X-fractie"), topic headings, the members' question paragraph(s), then a bare
+  ``Antwoord`` followed by the cabinet's answer. There the boundary between an answer and
+  the next question is not marked; it is found from how question paragraphs read (question
+  marks, "de leden … vragen") and, where the PDF set them in a wider column, line width.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from rag.ingest.paragraphs import Para
+from rag.types import QAPair, Section
+
+KNOWN_PARTIES = {
+    "VVD", "D66", "PVV", "CDA", "SP", "PvdA", "GroenLinks", "GL", "ChristenUnie", "CU", "Volt",
+    "BBB", "PvdD", "SGP", "DENK", "JA21", "FvD", "50PLUS", "BIJ1", "NSC", "GL-PvdA",
+    "GroenLinks-PvdA", "Partij voor de Dieren", "Forum voor Democratie",
+}  # fmt: skip
+SIGNATURE = re.compile(
+    r"^(De|Het)\s+(Minister|Staatssecretaris|Minister-[Pp]resident|[Vv]oorzitter|"
+    r"[Aa]djunct-griffier|[Gg]riffier)\b[^.?!]{0,120},(\s+\S.{0,60})?$"
+)
+SIGNATURE_LINE = re.compile(r"^(Adjunct-griffier|Griffier|De griffier)\b[^.?!]{0,80},(\s+\S.*)?$")
+_MEMBERS = (
+    r"(?:[Dd]e|[Dd]eze) leden(?: van de [\w -]{1,40}?fractie)?"
+    r"|[Hh]et lid(?: van de [\w -]{1,40}?fractie)?|[Dd]it lid"
+)
+_ASKS = (
+    r"(?:vragen|vraagt|horen graag|hoort graag|willen (?:graag )?weten|wil (?:graag )?weten|"
+    r"ontvangen graag|ontvangt graag|zouden graag|verzoeken|verzoekt|roepen|roept|oproept|"
+    r"vernemen graag|verneemt graag|dringen|aandringen|stellen de vraag|stelt de vraag)"
+)
+# "De leden van de X-fractie vragen ...", "Deze leden horen graag ...", "... zo vragen de leden"
+MEMBERS_ASK = re.compile(rf"\b(?:{_MEMBERS})\s+(?:[\w’-]+\s+){{0,6}}?{_ASKS}\b|\b{_ASKS}\s+(?:{_MEMBERS})\b")
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the parser found: question/answer pairs and the rest as headed sections."""
+
+    qa_pairs: tuple[QAPair, ...]
+    sections: tuple[Section, ...]
+    style: str  # numbered | consultation | none
+
+
+def is_signature(para: Para) -> bool:
+    text = para.text.strip()
+    return len(text) < 200 and bool(SIGNATURE.match(text) or SIGNATURE_LINE.match(text))
+
+
+def party_of(para: Para) -> str | None:
+    """The party a party-section header names (also a bare party name on its own line)."""
+    if para.role == "party_section":
+        return normalise_party(para.label or "")
+    if para.role == "heading" and para.text.strip() in KNOWN_PARTIES:
+        return para.text.strip()
+    return None
+
+
+def normalise_party(name: str) -> str:
+    """'PvdA- en GroenLinks' -> 'PvdA en GroenLinks'."""
+    return re.sub(r"\s+", " ", name.replace("- en ", " en ")).strip(" -")
+
+
+def _span(paras: list[Para]) -> tuple[int, int]:
+    return paras[0].start, paras[-1].end
+
+
+def _text_of(text: str, paras: list[Para]) -> str:
+    start, end = _span(paras)
+    return text[start:end]
+
+
+def parse_structure(paras: list[Para], text: str) -> Structure:
+    """Find question/answer pairs (and sections for the rest) in a document's paragraphs."""
+    roles = {p.role for p in paras}
+    for k, para in enumerate(paras):
+        if para.role in ("body", "heading") and is_signature(para):
+            para.role = "signature"
+            name = paras[k + 1] if k + 1 < len(paras) else None
+            if para.text.rstrip().endswith(",") and name and len(name.text.split()) <= 6:
+                name.role = "signature"  # "De Staatssecretaris van …," then the name
+    if "question_label" in roles and "answer_label" in roles:
+        pairs = _numbered_pairs(paras, text)
+        style = "numbered"
+    elif "answer_label" in roles:
+        pairs = _consultation_pairs(paras, text)
+        style = "consultation"
+    else:
+        pairs, style = [], "none"
+    return Structure(tuple(pairs), tuple(_sections(paras, pairs)), style)
+
+
+def _numbered_pairs(paras: list[Para], text: str) -> list[QAPair]:
+    pairs: list[QAPair] = []
+    i = 0
+    while i < len(paras):
+        if paras[i].role != "question_label":
+            i += 1
+            continue
+        number = paras[i].label or ""
+        j = i + 1
+        question: list[Para] = []
+        while j < len(paras) and paras[j].role not in ("answer_label", "question_label"):
+            question.append(paras[j])
+            j += 1
+        if j >= len(paras) or paras[j].role != "answer_label" or not question:
+            i = j
+            continue
+        k = j + 1
+        answer: list[Para] = []
+        while k < len(paras) and paras[k].role not in ("question_label", "signature"):
+            if paras[k].role == "party_section":
+                break
+            answer.append(paras[k])
+            k += 1
+        if answer:
+            pairs.append(_pair(number, question, answer, text, None, None))
+        i = k
+    return pairs
+
+
+def _pair(
+    number: str,
+    question: list[Para],
+    answer: list[Para],
+    text: str,
+    party: str | None,
+    heading: str | None,
+) -> QAPair:
+    qs, qe = _span(question)
+    a_start, a_end = _span(answer)
+    return QAPair(
+        number=number,
+        question=text[qs:qe],
+        question_start=qs,
+        question_end=qe,
+        answer_start=a_start,
+        answer_end=a_end,
+        party=party,
+        heading=heading,
+    )
+
+
+class _WidthModel:
+    """Learns whether question paragraphs were set wider than answers in this document."""
+
+    def __init__(self, paras: list[Para]) -> None:
+        answer_w, question_w = [], []
+        for i, p in enumerate(paras):
+            if p.role != "answer_label":
+                continue
+            if i + 1 < len(paras) and len(paras[i + 1].lines) >= 3:
+                answer_w.append(_width(paras[i + 1]))
+            if i >= 1 and paras[i - 1].role == "body" and len(paras[i - 1].lines) >= 3:
+                question_w.append(_width(paras[i - 1]))
+        self.threshold: float | None = None
+        if len(answer_w) >= 5 and len(question_w) >= 5:
+            wa, wq = statistics.median(answer_w), statistics.median(question_w)
+            if wq - wa >= 5:
+                self.threshold = (wa + wq) / 2
+
+    def wide(self, para: Para) -> bool:
+        return self.threshold is not None and len(para.lines) >= 2 and _width(para) > self.threshold
+
+
+def _width(para: Para) -> int:
+    return max(len(line.rstrip()) for line in para.lines)
+
+
+def _question_like(para: Para, widths: _WidthModel) -> bool:
+    text = para.text
+    return "?" in text or widths.wide(para) or bool(MEMBERS_ASK.search(text))
+
+
+def _split_pending(pending: list[Para], widths: _WidthModel) -> tuple[list[Para], list[Para], str | None]:
+    """Split the paragraphs between two `Antwoord` labels into (answer tail, question, heading)."""
+    body = [p for p in pending if p.role in ("body", "heading")]
+    if not body:
+        return [], [], None
+    j = len(body) - 1
+    heading = None
+    while j >= 1:
+        prev = body[j - 1]
+        if prev.role == "heading":
+            heading = prev.text
+            break
+        if not _question_like(prev, widths) or j - 1 == 0:
+            break
+        j -= 1
+    answer_tail = body[: j - 1] if heading else body[:j]
+    return answer_tail, body[j:], heading
+
+
+def _first_question(pending: list[Para]) -> tuple[list[Para], str | None]:
+    """The first question of a party section: the body after its last heading."""
+    body = [p for p in pending if p.role in ("body", "heading")]
+    last_heading = max((i for i, p in enumerate(body) if p.role == "heading"), default=None)
+    if last_heading is None:
+        return body, None
+    return body[last_heading + 1 :], body[last_heading].text
+
+
+def _consultation_pairs(paras: list[Para], text: str) -> list[QAPair]:
+    widths = _WidthModel(paras)
+    pairs: list[QAPair] = []
+    party: str | None = None
+    heading: str | None = None
+    counter: dict[str, int] = {}
+    current: tuple[str, list[Para], str | None, str | None] | None = None  # number, q, party, heading
+    pending: list[Para] = []  # paragraphs since the last label
+
+    def close(answer: list[Para]) -> None:
+        if current and answer:
+            number, question, p, h = current
+            pairs.append(_pair(number, question, answer, text, p, h))
+
+    for para in paras:
+        new_party = party_of(para)
+        if new_party or para.role == "signature":
+            close([p for p in pending if p.role == "body"])
+            current, pending = None, []
+            if new_party:
+                party, heading = new_party, None
+            continue
+        if para.role != "answer_label":
+            pending.append(para)
+            continue
+        if current is not None:
+            answer, question, found_heading = _split_pending(pending, widths)
+            close(answer)
+        else:
+            question, found_heading = _first_question(pending)
+        heading = found_heading or heading
+        pending = []
+        if not question:
+            current = None
+            continue
+        key = party or "?"
+        counter[key] = counter.get(key, 0) + 1
+        current = (f"{key}-{counter[key]}", question, party, heading)
+    close([p for p in pending if p.role == "body"])
+    return pairs
+
+
+def _sections(paras: list[Para], pairs: list[QAPair]) -> list[Section]:
+    """Headed runs of body paragraphs that are not part of a question/answer pair."""
+    covered = [(p.question_start, p.question_end) for p in pairs]
+    covered += [(p.answer_start, p.answer_end) for p in pairs]
+    sections: list[Section] = []
+    heading: str | None = None
+    run: list[Para] = []
+
+    def flush() -> None:
+        if run:
+            sections.append(Section(heading, run[0].start, run[-1].end))
+            run.clear()
+
+    for para in paras:
+        inside = any(s <= para.start < e for s, e in covered)
+        if para.role == "heading" and not inside:
+            flush()
+            heading = para.text
+        elif para.role == "body" and not inside:
+            run.append(para)
+        else:
+            flush()
+    flush()
+    return sections

@@ -1,0 +1,64 @@
+"""The JSON contract of the command line and the app's API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rag.types import Document, Hit, Passage
+
+
+def passage_json(passage: Passage, doc: Document | None) -> dict[str, Any]:
+    """One passage with its document's metadata (the `ingest --json` line)."""
+    return {
+        "passage_id": passage.passage_id,
+        "doc_id": passage.doc_id,
+        "title": doc.title if doc else None,
+        "kind": doc.kind if doc else None,
+        "date": doc.date if doc else None,
+        "heading": passage.heading,
+        "question": passage.question,
+        "question_number": passage.question_number,
+        "party": passage.party,
+        "page": passage.page,
+        "text": passage.text,
+        "start": passage.start,
+        "end": passage.end,
+        "footnotes": [{"number": f.number, "text": f.text} for f in passage.footnotes if f.text],
+        "source": source_of(doc),
+    }
+
+
+def source_of(doc: Document | None) -> dict[str, Any] | None:
+    """Where a passage comes from: file, official link, kamerstuk, kenmerk."""
+    if doc is None:
+        return None
+    return {
+        "file": doc.source,
+        "url": doc.meta.url,
+        "kamerstuk": doc.meta.kamerstuk,
+        "kenmerk": doc.meta.kenmerk,
+        "signatory": doc.meta.signatory,
+    }
+
+
+def hit_json(hit: Hit, doc: Document | None) -> dict[str, Any]:
+    """One search hit (the `search --json` contract)."""
+    p = hit.passage
+    return {
+        "rank": hit.rank,
+        "score": round(float(hit.score), 6),
+        "passage_id": p.passage_id,
+        "doc_id": p.doc_id,
+        "title": doc.title if doc else None,
+        "kind": doc.kind if doc else None,
+        "date": doc.date if doc else None,
+        "party": p.party,
+        "question": p.question,
+        "question_number": p.question_number,
+        "heading": p.heading,
+        "text": p.text,
+        "start": p.start,
+        "end": p.end,
+        "page": p.page,
+        "source": source_of(doc),
+    }

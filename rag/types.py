@@ -1,0 +1,209 @@
+"""The frozen dataclasses that flow between the stages.
+
+source files -> Document -> Passage -> index -> Hit -> Answer (with Citations)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal[
+    "answers",  # antwoorden op Kamervragen
+    "written_consultation",  # verslag van een schriftelijk overleg
+    "letter",  # Kamerbrief
+    "report",  # verslag / rapport
+    "proceedings",  # Handelingen
+    "other",
+]
+
+KIND_LABELS_NL: dict[str, str] = {
+    "answers": "Antwoorden op Kamervragen",
+    "written_consultation": "Verslag van een schriftelijk overleg",
+    "letter": "Kamerbrief",
+    "report": "Verslag",
+    "proceedings": "Handelingen",
+    "other": "Overig",
+}
+KIND_LABELS_EN: dict[str, str] = {
+    "answers": "Answers to parliamentary questions",
+    "written_consultation": "Report of a written consultation",
+    "letter": "Letter to parliament",
+    "report": "Report",
+    "proceedings": "Proceedings",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True)
+class Questioner:
+    """A member of parliament who asked questions, with their party when known."""
+
+    name: str
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote, separated from the body text.
+
+    `offset` is where its marker stood in the cleaned document text (the marker itself
+    is removed so that `Servië?1` reads `Servië?`).
+    """
+
+    number: str
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class QAPair:
+    """A question and the cabinet's answer to it, as spans of the cleaned text.
+
+    `number` is the question number as printed ("1", "2 en 3") or a running number
+    ("VVD-3") in a written consultation; `question` is the question text itself.
+    """
+
+    number: str
+    question: str
+    question_start: int
+    question_end: int
+    answer_start: int
+    answer_end: int
+    party: str | None = None
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed stretch of a document without question/answer structure."""
+
+    heading: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Metadata parsed from a document; every field is optional."""
+
+    kamerstuk: str | None = None
+    kenmerk: str | None = None
+    signatory: str | None = None
+    questioners: tuple[Questioner, ...] = ()
+    date_sent: str | None = None  # ingezonden (ISO date)
+    date_received: str | None = None  # ontvangen / beantwoord (ISO date)
+    url: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document; `text` is the cleaned full text all offsets refer to."""
+
+    doc_id: str
+    title: str
+    kind: Kind
+    date: str | None  # ISO date of the document (the answer's date for answers)
+    source: str  # path or URL of the file it came from
+    text: str
+    meta: DocMeta = field(default_factory=DocMeta)
+    qa_pairs: tuple[QAPair, ...] = ()
+    sections: tuple[Section, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    page_starts: tuple[int, ...] = ()  # offset in `text` where page 1, 2, ... begins
+
+    def page_at(self, offset: int) -> int | None:
+        """Page number (1-based) of a character offset, when pages are known."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i + 1
+            else:
+                break
+        return page or 1
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Parties that asked questions in this document, in order of appearance."""
+        seen: dict[str, None] = {}
+        for q in self.meta.questioners:
+            if q.party:
+                seen.setdefault(q.party, None)
+        for pair in self.qa_pairs:
+            if pair.party:
+                seen.setdefault(pair.party, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable stretch of a document: `doc.text[start:end] == text` always holds."""
+
+    passage_id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    heading: str | None = None
+    question: str | None = None  # the question a cabinet answer responds to
+    question_number: str | None = None
+    party: str | None = None  # the asking party, when known
+    page: int | None = None
+    footnotes: tuple[Footnote, ...] = ()
+    part: int = 1  # 1-based part number when a long answer is split
+    parts: int = 1
+
+    @property
+    def is_answer(self) -> bool:
+        return self.question is not None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage returned by retrieval; rank is 1-based."""
+
+    passage: Passage
+    score: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer and the exact spans quoted from it.
+
+    `spans` are (start, end) offsets in the document text; `quote` is the text of the
+    first span (all spans together for `quotes`).
+    """
+
+    n: int
+    passage: Passage
+    spans: tuple[tuple[int, int], ...]
+    quotes: tuple[str, ...]
+
+    @property
+    def quote(self) -> str:
+        return " … ".join(self.quotes)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A composed answer: `text` carries `[n]` markers that refer to `citations`."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    hits: tuple[Hit, ...]
+    abstained: bool
+    lang: str = "nl"
+    flagged: tuple[str, ...] = ()  # generated sentences that failed the citation check
