@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rag.config import IndexConfig
+from rag.config import IndexConfig, check_top_k
 from rag.errors import RagError
 from rag.ingest import chunk_corpus, load_corpus
-from rag.serialize import passage_json
+from rag.retrieve import MODES, Filters, clean_question
+from rag.serialize import hit_json, passage_json
 from rag.types import KIND_LABELS_EN
 
 
@@ -50,6 +51,181 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _config(args: argparse.Namespace) -> IndexConfig:
+    overrides = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus_dir"] = args.corpus
+    if getattr(args, "index", None):
+        overrides["index_dir"] = args.index
+    if getattr(args, "model", None):
+        overrides["model"] = args.model
+    return IndexConfig(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from rag.build import build_index
+    from rag.embed import load_embedder
+
+    config = _config(args)
+    print(f"Indexing {config.corpus_dir} into {config.index_dir} with {config.model} ...", file=sys.stderr)
+    report = build_index(config, load_embedder(config.model), rebuild=args.rebuild, progress=not args.quiet)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not report.built:
+        print(
+            f"Index is up to date: {report.documents} documents, {report.passages} passages; "
+            "nothing to embed."
+        )
+        return 0
+    rate = report.embedded / report.seconds if report.seconds else 0.0
+    print(
+        f"Indexed {report.documents} documents: {report.passages} passages and {report.sentences} sentences "
+        f"({report.index_type} index).\nEmbedded {report.embedded} new texts, reused {report.reused}; "
+        f"took {report.seconds:.1f} s ({rate:.1f} texts/s)."
+    )
+    for label, ids in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if ids:
+            print(f"  {label}: {', '.join(ids)}")
+    return 0
+
+
+def read_batch(path: Path) -> list[tuple[object, str]]:
+    """(id, question) pairs from a JSONL file of {"id", "question"} or a plain list of lines."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(
+            f"Cannot read the batch file {path}: {exc}.", "Give a UTF-8 text or JSONL file."
+        ) from exc
+    items: list[tuple[object, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RagError(f"{path}, line {number}: not valid JSON ({exc.msg}).") from exc
+            if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
+                raise RagError(f'{path}, line {number}: expected {{"id": ..., "question": "..."}}.')
+            items.append((obj.get("id", number), obj["question"]))
+        else:
+            items.append((number, line))
+    return items
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        doc_ids=tuple(args.doc or ()),
+        kinds=tuple(args.kind or ()),
+        parties=tuple(args.party or ()),
+        since=args.since,
+        until=args.until,
+    )
+
+
+def _open(args: argparse.Namespace):  # -> Pipeline (imported lazily: loading torch is slow)
+    from rag.pipeline import open_pipeline
+
+    config = _config(args)
+    return open_pipeline(config, model=args.model)
+
+
+def _run_questions(args: argparse.Namespace, one: Callable[[str], dict]) -> int:
+    """Answer a question or a --batch file; one JSON object (or readable block) per question."""
+    if (args.question is None) == (args.batch is None):
+        raise RagError("Give either a QUESTION or --batch FILE.", "See `python -m rag search --help`.")
+    items = read_batch(args.batch) if args.batch else [(None, args.question)]
+    failures = 0
+    for item_id, question in items:
+        try:
+            result = one(question)
+        except RagError as exc:
+            if not args.batch:
+                raise
+            failures += 1
+            result = {"question": question, "error": str(exc)}
+        if args.json or args.batch:
+            _print_json({"id": item_id, **result})
+        else:
+            print(args.render(result))
+    if failures:
+        print(
+            f"error: {failures} of {len(items)} questions failed (see their 'error' fields).", file=sys.stderr
+        )
+        return 2
+    return 0
+
+
+def render_search(result: dict) -> str:
+    lines = [f"Q: {result['question']}"]
+    for hit in result["hits"]:
+        where = f"{hit['title']} ({hit['date'] or 'undated'})"
+        asked = f" — vraag {hit['question_number']}" if hit["question_number"] else ""
+        lines.append(f"\n[{hit['rank']}] {hit['score']:.4f}  {where}{asked}\n    {hit['text'][:400]}")
+    return "\n".join(lines)
+
+
+def _validate(args: argparse.Namespace) -> Filters:
+    """Check what can be checked before the (slow) model loads."""
+    check_top_k(args.top_k, "--top-k")
+    if args.question is not None:
+        clean_question(args.question)
+    if args.batch is not None and not args.batch.is_file():
+        raise RagError(
+            f"The batch file {args.batch} does not exist.", "Give the path of a JSONL or text file."
+        )
+    return _filters(args)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    filters = _validate(args)
+    pipeline = _open(args)
+    docs = pipeline.documents
+
+    def one(question: str) -> dict:
+        hits = pipeline.search(question, top_k=args.top_k, mode=args.mode, filters=filters)
+        return {"question": question, "hits": [hit_json(h, docs.get(h.passage.doc_id)) for h in hits]}
+
+    args.render = render_search
+    return _run_questions(args, one)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rag.evaluate import evaluate, format_report, load_questions
+
+    questions = load_questions(args.questions)
+    pipeline = _open(args)
+    search = lambda q: pipeline.search(q, top_k=10, mode=args.mode)  # noqa: E731
+    reports = evaluate(questions, search)
+    if args.json:
+        _print_json({lang: rep.as_dict() for lang, rep in reports.items()})
+    else:
+        print(f"{len(questions)} questions from {args.questions}, mode {args.mode}")
+        print(format_report(reports))
+    return 0
+
+
+def _add_index_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
+    p.add_argument("--index", type=Path, help="index folder (default: index/)")
+    p.add_argument("--model", help="sentence-transformers model name or folder (default: bundled e5-small)")
+
+
+def _add_question_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("question", nargs="?", help="the question, in Dutch or English")
+    p.add_argument("--batch", type=Path, help='JSONL of {"id", "question"} or one question per line')
+    p.add_argument("--top-k", type=int, default=5, help="how many passages (1-100, default 5)")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument("--doc", action="append", help="only this document id (repeatable)")
+    p.add_argument("--kind", action="append", choices=sorted(KIND_LABELS_EN), help="only this kind")
+    p.add_argument("--party", action="append", help="only answers to questions of this party")
+    p.add_argument("--since", help="only documents dated on or after this date (YYYY-MM-DD)")
+    p.add_argument("--until", help="only documents dated on or before this date (YYYY-MM-DD)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_index_options(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m rag",
@@ -61,6 +237,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
     p.add_argument("--json", action="store_true", help="one JSON object per passage")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("index", help="build or update the index (only changed documents are embedded)")
+    _add_index_options(p)
+    p.add_argument("--rebuild", action="store_true", help="embed everything again")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_index)
+    p = sub.add_parser("search", help="find the passages that answer a question")
+    _add_question_options(p)
+    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("eval", help="retrieval and answer metrics over a question set")
+    p.add_argument("questions", type=Path, help="JSONL of {id, question, lang, evidence}")
+    p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_index_options(p)
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -48,4 +48,5 @@ class IndexConfig:
     index_dir: Path = field(default_factory=lambda: env_path("RAG_INDEX_DIR", DEFAULT_INDEX))
     model: str = field(default_factory=lambda: os.environ.get("RAG_MODEL", DEFAULT_MODEL))
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    embed_mode: str = "answer"  # what is embedded per passage (see rag.build, BENCHMARKS.md)
     batch_size: int = 16

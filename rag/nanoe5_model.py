@@ -426,9 +426,7 @@ def _write_tokenizer(packed: _Packed, out: Path) -> None:
     )
 
     ids, pieces = packed.special_ids, packed.pieces
-    tok = Tokenizer(
-        models.Unigram(list(zip(pieces, packed.scores, strict=True)), ids["unk"], False)
-    )
+    tok = Tokenizer(models.Unigram(list(zip(pieces, packed.scores, strict=True)), ids["unk"], False))
     tok.normalizer = normalizers.Sequence(
         [
             normalizers.Precompiled(_precompiled_charsmap(packed.norm_map)),
@@ -451,9 +449,7 @@ def _write_tokenizer(packed: _Packed, out: Path) -> None:
         special_tokens=[(bos, ids["bos"]), (eos, ids["eos"])],
     )
     specials = sorted(set(ids.values()))
-    tok.add_special_tokens(
-        [AddedToken(pieces[i], special=True, normalized=False) for i in specials]
-    )
+    tok.add_special_tokens([AddedToken(pieces[i], special=True, normalized=False) for i in specials])
     tok.save(str(out / "tokenizer.json"))
     tokenizer_config = {
         "tokenizer_class": "PreTrainedTokenizerFast",  # loads tokenizer.json verbatim

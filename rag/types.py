@@ -163,11 +163,17 @@ class Passage:
 
 @dataclass(frozen=True)
 class Hit:
-    """A passage returned by retrieval; rank is 1-based."""
+    """A passage returned by retrieval; rank is 1-based.
+
+    `score` is the score of the mode used (fused for hybrid); `dense` and `lexical` are the
+    cosine and BM25 scores when that retriever found the passage.
+    """
 
     passage: Passage
     score: float
     rank: int
+    dense: float | None = None
+    lexical: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,270 @@
+"""Building and updating an index, incrementally and atomically.
+
+Vectors are reused by the hash of the text that was embedded: adding or removing a
+document embeds only that document's passages, and an unchanged corpus embeds nothing.
+Only one build may run per index directory (an exclusive lock with a clear message).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.codec import document_to_dict, passage_to_dict
+from rag.config import IndexConfig
+from rag.crosslingual import vocabulary
+from rag.embed import Embedder
+from rag.errors import RagError
+from rag.ingest import IngestWarning, chunk_corpus, load_corpus
+from rag.ingest.sentences import sentence_spans
+from rag.lexical import LexicalIndex
+from rag.store import BUILDS, FILES, FORMAT_VERSION, LEXICAL_DIR, current_build, publish, write_json
+from rag.types import Document, Passage
+from rag.vectors import build_faiss, index_type_for, write_faiss
+
+TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
+INGEST_VERSION = 1  # bump when ingestion turns the same file into different passages
+EMBED_MODES = ("answer", "question+answer")
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What `build_index` did."""
+
+    built: bool
+    directory: Path
+    documents: int
+    passages: int
+    sentences: int
+    embedded: int
+    reused: int
+    seconds: float
+    index_type: str
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    warnings: tuple[IngestWarning, ...] = field(default_factory=tuple)
+
+
+def embedding_text(passage: Passage, mode: str) -> str:
+    """The text embedded for a passage: the answer with the question it answers, by default."""
+    if mode == "answer":
+        return passage.text
+    context = passage.question or passage.heading
+    return f"{context}\n{passage.text}" if context else passage.text
+
+
+def lexical_text(passage: Passage, doc: Document) -> str:
+    """The text BM25 indexes: heading, question and answer."""
+    return "\n".join(t for t in (passage.heading, passage.question, passage.text) if t)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _library_versions() -> dict[str, str]:
+    out = {}
+    for name in ("faiss-cpu", "bm25s", "sentence-transformers", "transformers", "torch", "numpy"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index directory's build lock, or raise RagError if another build holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RagError(
+                f"Another `python -m rag index` is updating {index_dir} right now.",
+                "Wait for it to finish, then run the command again.",
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _document_fingerprint(doc: Document) -> str:
+    return _key(json.dumps(document_to_dict(doc), sort_keys=True, ensure_ascii=False))
+
+
+def _previous(
+    index_dir: Path, model_fp: str, embed_mode: str
+) -> tuple[dict[str, Any] | None, dict[str, np.ndarray]]:
+    """The live build's manifest and its vectors by text hash, when they can be reused."""
+    build = current_build(index_dir)
+    try:
+        manifest = json.loads((build / FILES["manifest"]).read_text(encoding="utf-8")) if build else None
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return None, {}
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format_version") != FORMAT_VERSION
+        or manifest.get("model", {}).get("fingerprint") != model_fp
+        or manifest.get("embed_mode") != embed_mode
+    ):
+        return manifest if isinstance(manifest, dict) else None, {}
+    cache: dict[str, np.ndarray] = {}
+    assert build is not None
+    try:
+        for keys_file, vectors_file in TABLES:
+            keys = json.loads((build / FILES[keys_file]).read_text(encoding="utf-8"))
+            vectors = np.load(build / FILES[vectors_file])
+            if len(keys) == len(vectors):
+                cache.update(zip(keys, vectors, strict=True))
+    except (OSError, ValueError, json.JSONDecodeError):
+        return manifest, {}  # a damaged previous build: embed everything again
+    return manifest, cache
+
+
+def _vectors_for(
+    texts: list[str],
+    cache: dict[str, np.ndarray],
+    encode: Callable[[list[str]], np.ndarray],
+    dim: int,
+    role: str,
+) -> tuple[np.ndarray, list[str], int]:
+    """Vectors for texts, embedding only those not in the cache (keyed by role and text)."""
+    keys = [_key(f"{role}\n{t}") for t in texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in cache))
+    if missing:
+        by_key = dict(zip(keys, texts, strict=True))
+        fresh = encode([by_key[k] for k in missing])
+        cache.update(zip(missing, fresh, strict=True))
+    out = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), np.float32)
+    return out, keys, len(missing)
+
+
+def _sentences(passages: list[Passage], docs: dict[str, Document]) -> tuple[np.ndarray, list[str]]:
+    rows, texts = [], []
+    for row, p in enumerate(passages):
+        text = docs[p.doc_id].text
+        for s, e in sentence_spans(text, p.start, p.end):
+            rows.append((row, s, e))
+            texts.append(text[s:e])
+    return np.asarray(rows, dtype=np.int64).reshape(-1, 3), texts
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def build_index(
+    config: IndexConfig, embedder: Embedder, *, rebuild: bool = False, progress: bool = True
+) -> BuildReport:
+    """Build or update the index of `config.corpus_dir` in `config.index_dir`.
+
+    Raises RagError for a missing or empty corpus, or when another build holds the lock.
+    """
+    started = time.perf_counter()
+    if config.embed_mode not in EMBED_MODES:
+        raise RagError(f"Unknown embed mode '{config.embed_mode}'.", f"Use one of {', '.join(EMBED_MODES)}.")
+    with index_lock(config.index_dir):
+        corpus = load_corpus(config.corpus_dir)
+        docs = {d.doc_id: d for d in corpus.documents}
+        passages = chunk_corpus(corpus.documents, config.chunking)
+        texts = [embedding_text(p, config.embed_mode) for p in passages]
+        sentence_table, sentence_texts = _sentences(passages, docs)
+        doc_fps = {doc_id: _document_fingerprint(d) for doc_id, d in docs.items()}
+        settings = {
+            "chunking": vars(config.chunking),
+            "embed_mode": config.embed_mode,
+            "ingest": INGEST_VERSION,
+        }
+        corpus_fp = _key(json.dumps([settings, embedder.fingerprint, sorted(doc_fps.items())]))
+        old, cache = _previous(config.index_dir, embedder.fingerprint, config.embed_mode)
+        old_docs: dict[str, str] = (old or {}).get("documents", {})
+        added = tuple(sorted(set(doc_fps) - set(old_docs)))
+        removed = tuple(sorted(set(old_docs) - set(doc_fps)))
+        changed = tuple(sorted(d for d in doc_fps if d in old_docs and old_docs[d] != doc_fps[d]))
+        kind = index_type_for(len(passages))
+        counts = (len(docs), len(passages), len(sentence_texts))
+        if old and cache and not rebuild and old.get("corpus_fingerprint") == corpus_fp:
+            directory = current_build(config.index_dir)
+            assert directory is not None
+            return BuildReport(
+                False, directory, *counts, embedded=0, reused=len(passages), index_type=old["faiss"]["type"],
+                seconds=time.perf_counter() - started, warnings=tuple(corpus.warnings),
+            )  # fmt: skip
+        if rebuild:
+            cache = {}
+        dim = embedder.dimension
+
+        def passages_encode(batch: list[str]) -> np.ndarray:
+            return embedder.encode_passages(batch, progress=progress, batch_size=config.batch_size)
+
+        vectors, keys, n_new = _vectors_for(texts, cache, passages_encode, dim, "passage")
+        s_vectors, s_keys, s_new = _vectors_for(sentence_texts, cache, passages_encode, dim, "passage")
+        vocab = vocabulary(p.text for p in passages)
+
+        def words_encode(batch: list[str]) -> np.ndarray:
+            return embedder.encode_queries(batch, progress=progress, batch_size=64)
+
+        v_vectors, v_keys, v_new = _vectors_for(vocab, cache, words_encode, dim, "query")
+        build = config.index_dir / BUILDS / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        build.mkdir(parents=True)
+        _write_jsonl(build / FILES["documents"], [document_to_dict(d) for d in corpus.documents])
+        _write_jsonl(build / FILES["passages"], [passage_to_dict(p) for p in passages])
+        arrays = {"vectors": vectors, "sentences": sentence_table, "sentence_vectors": s_vectors,
+                  "vocab_vectors": v_vectors}  # fmt: skip
+        for name, array in arrays.items():
+            np.save(build / FILES[name], array)
+        for name, obj in (
+            ("keys", keys),
+            ("sentence_keys", s_keys),
+            ("vocab_keys", v_keys),
+            ("vocab", vocab),
+        ):
+            write_json(build / FILES[name], obj)
+        write_faiss(build_faiss(vectors, kind), build / FILES["faiss"])
+        LexicalIndex.build([lexical_text(p, docs[p.doc_id]) for p in passages]).save(build / LEXICAL_DIR)
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "model": {"id": embedder.model_id, "fingerprint": embedder.fingerprint, "dimension": dim},
+            "metric": "inner_product (cosine on L2-normalised vectors)",
+            "faiss": {"type": kind},
+            "embed_mode": config.embed_mode,
+            "passage_count": len(passages),
+            "sentence_count": len(sentence_texts),
+            "vocabulary_size": len(vocab),
+            "corpus_fingerprint": corpus_fp,
+            "corpus_dir": str(config.corpus_dir),
+            "documents": doc_fps,
+            "settings": settings,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "library_versions": _library_versions(),
+            "file_sizes": {
+                p.relative_to(build).as_posix(): p.stat().st_size
+                for p in sorted(build.rglob("*"))
+                if p.is_file()
+            },
+        }
+        write_json(build / FILES["manifest"], manifest)
+        publish(config.index_dir, build)
+        return BuildReport(
+            True, build, *counts, embedded=n_new + s_new + v_new,
+            reused=len(texts) + len(sentence_texts) + len(vocab) - n_new - s_new - v_new,
+            seconds=time.perf_counter() - started, index_type=kind, added=added, removed=removed,
+            changed=changed, warnings=tuple(corpus.warnings),
+        )  # fmt: skip

@@ -1,0 +1,88 @@
+"""The library's front door: open an index with its model once, then search and ask.
+
+The CLI and the app only call this module (and the serialisers). Heavy things (the model,
+the index) load once, here, never at import time.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from rag.build import BuildReport, build_index
+from rag.config import IndexConfig
+from rag.embed import Embedder, load_embedder
+from rag.retrieve import Filters, RetrievalConfig, Retriever
+from rag.store import Index, check_model, index_exists, load_index
+from rag.types import Document, Hit
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Pipeline:
+    """A loaded index, its embedder and a retriever (and, later, a composer)."""
+
+    def __init__(self, index: Index, embedder: Embedder, retrieval: RetrievalConfig | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.retriever = Retriever(index, embedder, retrieval)
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.index.documents
+
+    def search(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | None = None,
+    ) -> list[Hit]:
+        """Ranked passages for a question (see Retriever.search)."""
+        return self.retriever.search(question, top_k=top_k, mode=mode, filters=filters)
+
+
+def ensure_index(
+    config: IndexConfig, embedder: Embedder | None = None, log: Callable[[str], None] = _stderr
+) -> BuildReport | None:
+    """Build the index when there is none yet (a new user needs no extra step)."""
+    if index_exists(config.index_dir):
+        return None
+    log(f"No index in {config.index_dir} yet: building it from {config.corpus_dir} (first run only).")
+    embedder = embedder or load_embedder(config.model)
+    return build_index(config, embedder, progress=True)
+
+
+def open_pipeline(
+    config: IndexConfig | None = None,
+    *,
+    model: str | None = None,
+    build_if_missing: bool = True,
+    retrieval: RetrievalConfig | None = None,
+    log: Callable[[str], None] = _stderr,
+) -> Pipeline:
+    """Load the index (building it first if allowed and missing) and the model it was built with.
+
+    `model` overrides the index's own model; it must be the one the index was built with.
+    Raises RagError when the index is missing, damaged, or was built with another model.
+    """
+    config = config or IndexConfig()
+    if model:
+        config = replace(config, model=model)
+    embedder: Embedder | None = None
+    if build_if_missing and not index_exists(config.index_dir):
+        embedder = load_embedder(config.model)
+        ensure_index(config, embedder, log)
+    index = load_index(config.index_dir)
+    if embedder is None:
+        embedder = load_embedder(model or index.manifest["model"]["id"])
+    check_model(index.manifest, embedder.model_id, embedder.fingerprint, embedder.dimension, config.index_dir)
+    return Pipeline(index, embedder, retrieval)
+
+
+__all__ = ["Path", "Pipeline", "ensure_index", "open_pipeline"]

@@ -1,0 +1,219 @@
+"""Question -> ranked Hits: dense, lexical, or both fused (the default), with filters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.config import MAX_QUESTION_CHARS, check_top_k
+from rag.crosslingual import TermTranslator
+from rag.embed import Embedder
+from rag.errors import RagError
+from rag.language import detect_language
+from rag.store import Index
+from rag.types import Hit, Passage
+from rag.vectors import search_faiss
+
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to documents, kinds, parties and a date range (ISO dates, inclusive)."""
+
+    doc_ids: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+                raise RagError(f"--{name} must be a date like 2022-12-31, got '{value}'.")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.doc_ids or self.kinds or self.parties or self.since or self.until)
+
+
+def party_matches(wanted: str, party: str | None) -> bool:
+    """'PvdA' matches 'PvdA en GroenLinks'; comparison ignores case."""
+    if not party:
+        return False
+    names = {p.strip().lower() for p in re.split(r",|\ben\b|-", party) if p.strip()}
+    return wanted.strip().lower() in names or wanted.strip().lower() == party.lower()
+
+
+def allowed_rows(index: Index, filters: Filters) -> np.ndarray | None:
+    """Rows that pass the filters (None when nothing is filtered)."""
+    if not filters.active:
+        return None
+    rows = []
+    for row, p in enumerate(index.passages):
+        doc = index.documents[p.doc_id]
+        date = doc.date or ""
+        if (
+            (filters.doc_ids and p.doc_id not in filters.doc_ids)
+            or (filters.kinds and doc.kind not in filters.kinds)
+            or (filters.parties and not any(party_matches(w, p.party) for w in filters.parties))
+            or (filters.since and (not date or date < filters.since))
+            or (filters.until and (not date or date[: len(filters.until)] > filters.until))
+        ):
+            continue
+        rows.append(row)
+    return np.asarray(rows, dtype=np.int64)
+
+
+def clean_question(question: object) -> str:
+    """Validate and normalise a question: text, not empty, not too long, no control characters."""
+    if not isinstance(question, str):
+        raise RagError(f"The question must be text, got {type(question).__name__}.")
+    text = "".join(
+        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in "\u200d" else c
+        for c in question
+    )
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise RagError(
+            "The question is empty.", "Type a question, for example: Wat zegt het kabinet over Frontex?"
+        )
+    if len(text) > MAX_QUESTION_CHARS:
+        raise RagError(
+            f"The question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}.",
+            "Ask a shorter question; put the key words first.",
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """How hits are found and fused; the weights were tuned on tests/data/dev_questions.jsonl."""
+
+    mode: str = "hybrid"
+    top_k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight_nl: float = 0.5
+    lexical_weight_en: float = 0.5  # with cross-lingual expansion; 0.2 without
+    sentence_weight: float = 0.5
+    expansion_depth: int = 20  # dense hits whose words may translate an English question
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise RagError(f"Unknown retrieval mode '{self.mode}'.", f"Use one of: {', '.join(MODES)}.")
+        check_top_k(self.top_k)
+
+
+class Retriever:
+    """Searches one loaded index with one embedder.
+
+    Dense score of a passage: its cosine with the question plus `sentence_weight` times the
+    best cosine of one of its sentences (a fact stated in one sentence is not diluted by the
+    rest of a long answer). Lexical search of an English question adds the Dutch corpus words
+    nearest to its words (rag.crosslingual).
+    """
+
+    def __init__(self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config or RetrievalConfig()
+        self.translator = TermTranslator(index.vocab, index.vocab_vectors, embedder)
+
+    def embed_question(self, question: str) -> np.ndarray:
+        return self.embedder.encode_queries([question])[0]
+
+    def dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> dict[int, float]:
+        rows, scores = search_faiss(self.index.faiss_index, vector, k, allowed)
+        if self.config.sentence_weight and len(rows):
+            scores = scores + self.config.sentence_weight * self._best_sentence(vector, rows)
+        return dict(zip(rows.tolist(), scores.tolist(), strict=True))
+
+    def _best_sentence(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        best = np.zeros(len(rows), dtype=np.float32)
+        table = self.index.sentences
+        for i, row in enumerate(rows):
+            lo = np.searchsorted(table[:, 0], row, side="left")
+            hi = np.searchsorted(table[:, 0], row, side="right")
+            if hi > lo:
+                best[i] = float(np.max(np.asarray(self.index.sentence_vectors[lo:hi]) @ vector))
+        return best
+
+    def lexical(
+        self, question: str, k: int, allowed: np.ndarray | None, context_rows: list[int] | None = None
+    ) -> dict[int, float]:
+        if context_rows:
+            depth = self.config.expansion_depth
+            texts = [self.index.passages[r].text for r in context_rows[:depth]]
+            question = self.translator.expand(question, texts)
+        rows, scores = self.index.lexical.search(question, k, allowed)
+        return dict(zip(rows.tolist(), scores.tolist(), strict=True))
+
+    def search(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | None = None,
+        vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """The best passages for a question, best first.
+
+        Raises RagError for an empty or too long question, a bad top_k or mode.
+        """
+        question = clean_question(question)
+        top_k = check_top_k(self.config.top_k if top_k is None else top_k)
+        mode = mode or self.config.mode
+        if mode not in MODES:
+            raise RagError(f"Unknown retrieval mode '{mode}'.", f"Use one of: {', '.join(MODES)}.")
+        allowed = allowed_rows(self.index, filters) if filters else None
+        k = max(self.config.candidates, top_k)
+        lang = detect_language(question)
+        dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        if mode in ("hybrid", "dense"):
+            dense = self.dense(self.embed_question(question) if vector is None else vector, k, allowed)
+        if mode in ("hybrid", "lexical"):
+            context = None
+            if lang == "en":
+                if not dense:
+                    dense_for_context = self.dense(self.embed_question(question), k, allowed)
+                else:
+                    dense_for_context = dense
+                context = sorted(dense_for_context, key=lambda r: -dense_for_context[r])
+            lexical = self.lexical(question, k, allowed, context)
+        if mode == "dense":
+            ranked = sorted(dense.items(), key=lambda kv: (-kv[1], kv[0]))
+        elif mode == "lexical":
+            ranked = sorted(lexical.items(), key=lambda kv: (-kv[1], kv[0]))
+        else:
+            ranked = self.fuse(dense, lexical, lang)
+        return [
+            Hit(self.index.passages[row], float(score), rank, dense.get(row), lexical.get(row))
+            for rank, (row, score) in enumerate(ranked[:top_k], start=1)
+        ]
+
+    def fuse(self, dense: dict[int, float], lexical: dict[int, float], lang: str) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion of the dense and lexical rankings."""
+        cfg = self.config
+        w_lex = cfg.lexical_weight_en if lang == "en" else cfg.lexical_weight_nl
+        fused: dict[int, float] = {}
+        for weight, scores in ((cfg.dense_weight, dense), (w_lex, lexical)):
+            for rank, row in enumerate(sorted(scores, key=lambda r: (-scores[r], r)), start=1):
+                fused[row] = fused.get(row, 0.0) + weight / (cfg.rrf_k + rank)
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def passage_rows(index: Index, hits: list[Hit]) -> list[int]:
+    """Index rows of the hits' passages."""
+    row_of = {p.passage_id: i for i, p in enumerate(index.passages)}
+    return [row_of[h.passage.passage_id] for h in hits]
+
+
+__all__ = ["MODES", "Filters", "Passage", "RetrievalConfig", "Retriever", "clean_question"]

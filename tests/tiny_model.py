@@ -1,0 +1,65 @@
+"""A tiny, real sentence-transformers model built inside the tests.
+
+A 2-layer BERT (hidden size 32) with a WordPiece tokenizer trained on the bundled corpus,
+randomly initialised from a seed, saved as a normal sentence-transformers directory. Tests
+load it through the same code path a user's `--model DIR` takes.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from .conftest import CORPUS_DIR
+
+
+def corpus_lines() -> list[str]:
+    return [line for path in sorted(CORPUS_DIR.glob("*.txt")) for line in path.read_text().splitlines()]
+
+
+def build_tiny_model(
+    path: Path, *, seed: int = 0, hidden: int = 32, max_seq_length: int = 64, position_embeddings: int = 128
+) -> Path:
+    """Create and save the model; returns its directory."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer import modules as models
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers.models import WordPiece
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tok = Tokenizer(WordPiece(unk_token="[UNK]"))
+    tok.normalizer = normalizers.BertNormalizer(lowercase=True, strip_accents=True)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.train_from_iterator(
+        corpus_lines(), trainers.WordPieceTrainer(vocab_size=3000, special_tokens=specials)
+    )
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
+    )
+    fast = BertTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+                             sep_token="[SEP]", mask_token="[MASK]")  # fmt: skip
+    config = BertConfig(
+        vocab_size=fast.vocab_size, hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=hidden * 2, max_position_embeddings=position_embeddings,
+    )  # fmt: skip
+    torch.manual_seed(seed)
+    bert_dir = path / "bert"
+    BertModel(config).save_pretrained(bert_dir)
+    fast.save_pretrained(bert_dir)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        word = models.Transformer(str(bert_dir), max_seq_length=max_seq_length)
+        pooling = models.Pooling(word.get_embedding_dimension(), "mean")
+        model = SentenceTransformer(
+            modules=[word, pooling, models.Normalize()],
+            prompts={"query": "query: ", "passage": "passage: "},
+            device="cpu",
+        )
+    out = path / "model"
+    model.save(str(out))
+    return out

@@ -1,0 +1,1 @@
+"""The Gradio app (see ui.app.build_app)."""
