@@ -15,7 +15,7 @@ from rag.config import IndexConfig, check_top_k
 from rag.errors import RagError
 from rag.ingest import chunk_corpus, load_corpus
 from rag.retrieve import MODES, Filters, clean_question
-from rag.serialize import hit_json, passage_json
+from rag.serialize import answer_json, hit_json, passage_json
 from rag.types import KIND_LABELS_EN
 
 
@@ -146,7 +146,7 @@ def _run_questions(args: argparse.Namespace, one: Callable[[str], dict]) -> int:
             failures += 1
             result = {"question": question, "error": str(exc)}
         if args.json or args.batch:
-            _print_json({"id": item_id, **result})
+            _print_json({"id": item_id, **{k: v for k, v in result.items() if not k.startswith("_")}})
         else:
             print(args.render(result))
     if failures:
@@ -191,13 +191,33 @@ def cmd_search(args: argparse.Namespace) -> int:
     return _run_questions(args, one)
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.present import answer_as_text
+
+    filters = _validate(args)
+    pipeline = _open(args)
+    if args.generator:
+        from rag.generate import Generator
+
+        pipeline.generator = Generator(args.generator, pipeline.embedder)
+    docs = pipeline.documents
+
+    def one(question: str) -> dict:
+        answer = pipeline.ask(question, top_k=args.top_k, mode=args.mode, filters=filters)
+        return {**answer_json(answer, docs), "_text": answer_as_text(answer, docs)}
+
+    args.render = lambda result: result["_text"]
+    return _run_questions(args, one)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag.evaluate import evaluate, format_report, load_questions
 
     questions = load_questions(args.questions)
     pipeline = _open(args)
     search = lambda q: pipeline.search(q, top_k=10, mode=args.mode)  # noqa: E731
-    reports = evaluate(questions, search)
+    answer = None if args.retrieval_only else (lambda q: pipeline.ask(q, top_k=10, mode=args.mode))
+    reports = evaluate(questions, search, answer)
     if args.json:
         _print_json({lang: rep.as_dict() for lang, rep in reports.items()})
     else:
@@ -245,9 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="find the passages that answer a question")
     _add_question_options(p)
     p.set_defaults(func=cmd_search)
+    p = sub.add_parser("ask", help="a short answer in the cabinet's own words, with sources")
+    _add_question_options(p)
+    p.add_argument("--generator", help="transformers model (folder or name) for checked summaries")
+    p.set_defaults(func=cmd_ask)
     p = sub.add_parser("eval", help="retrieval and answer metrics over a question set")
     p.add_argument("questions", type=Path, help="JSONL of {id, question, lang, evidence}")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
+    p.add_argument("--retrieval-only", action="store_true", help="skip composing answers")
     p.add_argument("--json", action="store_true", help="print JSON")
     _add_index_options(p)
     p.set_defaults(func=cmd_eval)

@@ -26,6 +26,7 @@ EN_STOPWORDS = set(
     "those them then what's did does whether according tell told".split()
 )
 MIN_SIMILARITY = 0.85
+MAX_TERMS = 12  # fewer cost recall (6: English recall@5 0.87 instead of 0.90), hardly time
 PER_WORD = 2
 
 
@@ -66,6 +67,7 @@ class TermTranslator:
         terms = list(
             dict.fromkeys(w.lower() for w in WORD.findall(question) if w.lower() not in EN_STOPWORDS)
         )
+        terms = sorted(terms, key=len, reverse=True)[:MAX_TERMS]  # the longest words carry the content
         allowed = sorted(frozenset().union(*(self._positions(t) for t in context)))
         if not terms or not allowed:
             return question

@@ -10,13 +10,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from rag.build import BuildReport, build_index
+from rag.compose import ComposeConfig, compose
 from rag.config import IndexConfig
 from rag.embed import Embedder, load_embedder
+from rag.followup import is_follow_up
+from rag.generate import Generator
 from rag.retrieve import Filters, RetrievalConfig, Retriever
 from rag.store import Index, check_model, index_exists, load_index
-from rag.types import Document, Hit
+from rag.types import Answer, Document, Hit
 
 
 def _stderr(message: str) -> None:
@@ -24,12 +28,20 @@ def _stderr(message: str) -> None:
 
 
 class Pipeline:
-    """A loaded index, its embedder and a retriever (and, later, a composer)."""
+    """A loaded index, its embedder, a retriever and a composer."""
 
-    def __init__(self, index: Index, embedder: Embedder, retrieval: RetrievalConfig | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        retrieval: RetrievalConfig | None = None,
+        composing: ComposeConfig | None = None,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, embedder, retrieval)
+        self.composing = composing or ComposeConfig()
+        self.generator: Generator | None = None
 
     @property
     def documents(self) -> dict[str, Document]:
@@ -45,6 +57,49 @@ class Pipeline:
     ) -> list[Hit]:
         """Ranked passages for a question (see Retriever.search)."""
         return self.retriever.search(question, top_k=top_k, mode=mode, filters=filters)
+
+    def ask(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | None = None,
+        history: tuple[str, ...] = (),
+    ) -> Answer:
+        """A cited answer (or an honest "not found"); `history` holds earlier questions.
+
+        Raises RagError for an empty or too long question, a bad top_k or mode.
+        """
+        query = self.retriever.query(question, context=history if is_follow_up(question, history) else ())
+        found = self.retriever.retrieve(query, top_k=top_k, mode=mode, filters=filters)
+        extractive = compose(
+            self.index, query.text, query.vector, found.hits, query.lang, self.composing, found.lexical_text
+        )
+        if self.generator is None or extractive.abstained:
+            return extractive
+        return self.generator.answer(self.index, query, found.hits, extractive)
+
+    def conversation(self) -> Conversation:
+        """A new conversation: follow-up questions are asked with the earlier ones."""
+        return Conversation(self)
+
+
+class Conversation:
+    """Keeps the questions asked so far, so that a follow-up finds the right passages."""
+
+    def __init__(self, pipeline: Pipeline, max_history: int = 6) -> None:
+        self.pipeline = pipeline
+        self.history: list[str] = []
+        self.max_history = max_history
+
+    def ask(self, question: str, **kwargs: Any) -> Answer:
+        answer = self.pipeline.ask(question, history=tuple(self.history), **kwargs)
+        self.history = [*self.history, answer.question][-self.max_history :]
+        return answer
+
+    def clear(self) -> None:
+        self.history = []
 
 
 def ensure_index(
@@ -85,4 +140,4 @@ def open_pipeline(
     return Pipeline(index, embedder, retrieval)
 
 
-__all__ = ["Path", "Pipeline", "ensure_index", "open_pipeline"]
+__all__ = ["Conversation", "Path", "Pipeline", "ensure_index", "open_pipeline"]

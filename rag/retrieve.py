@@ -91,6 +91,25 @@ def clean_question(question: object) -> str:
 
 
 @dataclass(frozen=True)
+class Query:
+    """A validated, embedded question; `lexical_text` includes earlier questions of a conversation."""
+
+    text: str
+    vector: np.ndarray
+    lang: str
+    lexical_text: str
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Hits and the lexical query that found them (after cross-lingual expansion)."""
+
+    query: Query
+    hits: list[Hit]
+    lexical_text: str
+
+
+@dataclass(frozen=True)
 class RetrievalConfig:
     """How hits are found and fused; the weights were tuned on tests/data/dev_questions.jsonl."""
 
@@ -103,6 +122,7 @@ class RetrievalConfig:
     lexical_weight_en: float = 0.5  # with cross-lingual expansion; 0.2 without
     sentence_weight: float = 0.5
     expansion_depth: int = 20  # dense hits whose words may translate an English question
+    context_weight: float = 0.6  # weight of earlier questions in a follow-up's vector
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -144,15 +164,25 @@ class Retriever:
                 best[i] = float(np.max(np.asarray(self.index.sentence_vectors[lo:hi]) @ vector))
         return best
 
-    def lexical(
-        self, question: str, k: int, allowed: np.ndarray | None, context_rows: list[int] | None = None
-    ) -> dict[int, float]:
-        if context_rows:
-            depth = self.config.expansion_depth
-            texts = [self.index.passages[r].text for r in context_rows[:depth]]
-            question = self.translator.expand(question, texts)
-        rows, scores = self.index.lexical.search(question, k, allowed)
+    def lexical(self, text: str, k: int, allowed: np.ndarray | None) -> dict[int, float]:
+        rows, scores = self.index.lexical.search(text, k, allowed)
         return dict(zip(rows.tolist(), scores.tolist(), strict=True))
+
+    def query(self, question: str, context: tuple[str, ...] = ()) -> Query:
+        """Validate and embed a question; `context` holds earlier questions of a conversation.
+
+        The earlier questions steer retrieval of a follow-up ("En over Bulgarije?", "Why?"):
+        their vector is mixed into the question's, their words added to the lexical query.
+        """
+        text = clean_question(question)
+        lang = detect_language(text)
+        vector = self.embed_question(text)
+        if context:
+            previous = self.embed_question(" ".join(context[-2:]))
+            vector = vector + self.config.context_weight * previous
+            vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+            lang = detect_language(" ".join([*context[-1:], text]))
+        return Query(text, vector, lang, " ".join([*context[-2:], text]))
 
     def search(
         self,
@@ -161,43 +191,49 @@ class Retriever:
         top_k: int | None = None,
         mode: str | None = None,
         filters: Filters | None = None,
-        vector: np.ndarray | None = None,
     ) -> list[Hit]:
         """The best passages for a question, best first.
 
         Raises RagError for an empty or too long question, a bad top_k or mode.
         """
-        question = clean_question(question)
+        return self.retrieve(self.query(question), top_k=top_k, mode=mode, filters=filters).hits
+
+    def retrieve(
+        self,
+        query: Query,
+        *,
+        top_k: int | None = None,
+        mode: str | None = None,
+        filters: Filters | None = None,
+    ) -> Retrieval:
+        """Hits for an embedded query, with the lexical query actually used."""
         top_k = check_top_k(self.config.top_k if top_k is None else top_k)
         mode = mode or self.config.mode
         if mode not in MODES:
             raise RagError(f"Unknown retrieval mode '{mode}'.", f"Use one of: {', '.join(MODES)}.")
         allowed = allowed_rows(self.index, filters) if filters else None
         k = max(self.config.candidates, top_k)
-        lang = detect_language(question)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
-        if mode in ("hybrid", "dense"):
-            dense = self.dense(self.embed_question(question) if vector is None else vector, k, allowed)
+        lexical_text = query.lexical_text
+        if mode in ("hybrid", "dense") or query.lang == "en":
+            dense = self.dense(query.vector, k, allowed)
         if mode in ("hybrid", "lexical"):
-            context = None
-            if lang == "en":
-                if not dense:
-                    dense_for_context = self.dense(self.embed_question(question), k, allowed)
-                else:
-                    dense_for_context = dense
-                context = sorted(dense_for_context, key=lambda r: -dense_for_context[r])
-            lexical = self.lexical(question, k, allowed, context)
+            if query.lang == "en":
+                context = [self.index.passages[r].text for r in sorted(dense, key=lambda r: -dense[r])]
+                lexical_text = self.translator.expand(lexical_text, context[: self.config.expansion_depth])
+            lexical = self.lexical(lexical_text, k, allowed)
         if mode == "dense":
             ranked = sorted(dense.items(), key=lambda kv: (-kv[1], kv[0]))
         elif mode == "lexical":
             ranked = sorted(lexical.items(), key=lambda kv: (-kv[1], kv[0]))
         else:
-            ranked = self.fuse(dense, lexical, lang)
-        return [
+            ranked = self.fuse(dense, lexical, query.lang)
+        hits = [
             Hit(self.index.passages[row], float(score), rank, dense.get(row), lexical.get(row))
             for rank, (row, score) in enumerate(ranked[:top_k], start=1)
         ]
+        return Retrieval(query, hits, lexical_text)
 
     def fuse(self, dense: dict[int, float], lexical: dict[int, float], lang: str) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion of the dense and lexical rankings."""

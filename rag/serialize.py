@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rag.types import Document, Hit, Passage
+from rag.types import Answer, Citation, Document, Hit, Passage
 
 
 def passage_json(passage: Passage, doc: Document | None) -> dict[str, Any]:
@@ -61,4 +61,46 @@ def hit_json(hit: Hit, doc: Document | None) -> dict[str, Any]:
         "end": p.end,
         "page": p.page,
         "source": source_of(doc),
+    }
+
+
+def citation_json(citation: Citation, doc: Document | None) -> dict[str, Any]:
+    """One numbered source of an answer: what is quoted, exactly where, from which question."""
+    p = citation.passage
+    return {
+        "n": citation.n,
+        "passage_id": p.passage_id,
+        "doc_id": p.doc_id,
+        "title": doc.title if doc else None,
+        "kind": doc.kind if doc else None,
+        "date": doc.date if doc else None,
+        "party": p.party,
+        "question": p.question,
+        "question_number": p.question_number,
+        "heading": p.heading,
+        "page": p.page,
+        "quote": citation.quote,
+        "start": citation.start,
+        "end": citation.end,
+        "spans": [
+            {"start": s, "end": e, "quote": q}
+            for (s, e), q in zip(citation.spans, citation.quotes, strict=True)
+        ],
+        "text": p.text,
+        "passage_start": p.start,
+        "passage_end": p.end,
+        "source": source_of(doc),
+    }
+
+
+def answer_json(answer: Answer, docs: dict[str, Document]) -> dict[str, Any]:
+    """A cited answer (the `ask --json` and app API contract)."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "lang": answer.lang,
+        "citations": [citation_json(c, docs.get(c.passage.doc_id)) for c in answer.citations],
+        "hits": [hit_json(h, docs.get(h.passage.doc_id)) for h in answer.hits],
+        "flagged": list(answer.flagged),
     }

@@ -40,3 +40,13 @@ def docs(corpus: Corpus) -> dict[str, Document]:
 @pytest.fixture(scope="session")
 def passages(corpus: Corpus) -> list[Passage]:
     return chunk_corpus(corpus.documents)
+
+
+@pytest.fixture(scope="session")
+def real_pipeline(tmp_path_factory):
+    """The bundled corpus indexed with the default model (about 40 s, once per session)."""
+    from rag.config import IndexConfig
+    from rag.pipeline import open_pipeline
+
+    config = IndexConfig(corpus_dir=CORPUS_DIR, index_dir=tmp_path_factory.mktemp("real") / "index")
+    return open_pipeline(config, log=lambda message: None)

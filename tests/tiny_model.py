@@ -17,16 +17,11 @@ def corpus_lines() -> list[str]:
     return [line for path in sorted(CORPUS_DIR.glob("*.txt")) for line in path.read_text().splitlines()]
 
 
-def build_tiny_model(
-    path: Path, *, seed: int = 0, hidden: int = 32, max_seq_length: int = 64, position_embeddings: int = 128
-) -> Path:
-    """Create and save the model; returns its directory."""
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from sentence_transformers.sentence_transformer import modules as models
+def train_tokenizer():
+    """A WordPiece tokenizer (BERT-style) trained on the bundled corpus."""
     from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors, trainers
     from tokenizers.models import WordPiece
-    from transformers import BertConfig, BertModel, BertTokenizerFast
+    from transformers import BertTokenizerFast
 
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     tok = Tokenizer(WordPiece(unk_token="[UNK]"))
@@ -41,8 +36,42 @@ def build_tiny_model(
         pair="[CLS] $A [SEP] $B:1 [SEP]:1",
         special_tokens=[("[CLS]", cls), ("[SEP]", sep)],
     )
-    fast = BertTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+    return BertTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
                              sep_token="[SEP]", mask_token="[MASK]")  # fmt: skip
+
+
+def build_tiny_generator(path: Path, kind: str, seed: int = 0) -> Path:
+    """A randomly initialised causal (GPT-2) or seq2seq (T5) model with the corpus tokenizer."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel, T5Config, T5ForConditionalGeneration
+
+    tokenizer = train_tokenizer()
+    torch.manual_seed(seed)
+    vocab, pad, eos = tokenizer.vocab_size, tokenizer.pad_token_id, tokenizer.sep_token_id
+    if kind == "causal":
+        config = GPT2Config(vocab_size=vocab, n_embd=32, n_layer=2, n_head=2, n_positions=1400,
+                            bos_token_id=eos, eos_token_id=eos, pad_token_id=pad)  # fmt: skip
+        model = GPT2LMHeadModel(config)
+    else:
+        config = T5Config(vocab_size=vocab, d_model=32, d_ff=64, d_kv=16, num_layers=2, num_heads=2,
+                          pad_token_id=pad, eos_token_id=eos, decoder_start_token_id=pad)  # fmt: skip
+        model = T5ForConditionalGeneration(config)
+    out = path / f"tiny-{kind}"
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def build_tiny_model(
+    path: Path, *, seed: int = 0, hidden: int = 32, max_seq_length: int = 64, position_embeddings: int = 128
+) -> Path:
+    """Create and save the model; returns its directory."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer import modules as models
+    from transformers import BertConfig, BertModel
+
+    fast = train_tokenizer()
     config = BertConfig(
         vocab_size=fast.vocab_size, hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=hidden * 2, max_position_embeddings=position_embeddings,

@@ -1,0 +1,139 @@
+"""Cited answers with the real default model over the bundled corpus.
+
+Invariant checked for every answer: each quote occurs verbatim in its cited passage, at the
+recorded offsets; [n] markers number the sources in order of first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from rag.compose import NOT_FOUND
+from rag.evaluate import is_relevant, load_questions
+from rag.present import answer_as_text
+from rag.serialize import answer_json
+from rag.types import Answer
+
+from .conftest import DATA_DIR
+
+
+def assert_cited_verbatim(answer: Answer, docs) -> None:
+    """The product's core promise, checked on one answer."""
+    if answer.abstained:
+        assert answer.citations == () and answer.text in NOT_FOUND.values()
+        return
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+    assert markers and sorted(set(markers)) == list(range(1, len(answer.citations) + 1))
+    assert list(dict.fromkeys(markers)) == sorted(set(markers))  # numbered in order of first use
+    for citation in answer.citations:
+        doc_text = docs[citation.passage.doc_id].text
+        assert citation.passage.text == doc_text[citation.passage.start : citation.passage.end]
+        for (start, end), quote in zip(citation.spans, citation.quotes, strict=True):
+            assert doc_text[start:end] == quote
+            assert citation.passage.start <= start < end <= citation.passage.end
+            assert quote in citation.passage.text
+            assert f"“{quote}” [{citation.n}]" in answer.text
+
+
+@pytest.fixture(scope="module")
+def dev_questions():
+    return load_questions(DATA_DIR / "dev_questions.jsonl")
+
+
+def test_every_answer_quotes_its_sources_verbatim(real_pipeline, dev_questions):
+    docs = real_pipeline.documents
+    answered = 0
+    for q in dev_questions:
+        answer = real_pipeline.ask(q.question)
+        assert_cited_verbatim(answer, docs)
+        if not answer.abstained:
+            answered += 1
+            words = sum(len(quote.split()) for c in answer.citations for quote in c.quotes)
+            assert 1 <= sum(len(c.quotes) for c in answer.citations) <= 5 and words <= 160
+    assert answered >= 0.85 * len(dev_questions)
+
+
+def test_answers_cite_the_evidence_and_frame_in_the_question_language(real_pipeline):
+    answer = real_pipeline.ask("Wat zegt het kabinet over het visumbeleid van Servië?")
+    assert answer.lang == "nl" and answer.text.startswith("Volgens het kabinet:")
+    assert any("visumbeleid" in q for c in answer.citations for q in c.quotes)
+    assert answer.citations[0].passage.doc_id.startswith("2022-12-06")
+    english = real_pipeline.ask("How many asylum seekers are staying in Serbia according to the government?")
+    assert english.lang == "en" and english.text.startswith("According to the cabinet:")
+    assert any("7.500 asielzoekers" in q for c in english.citations for q in c.quotes)  # quotes stay Dutch
+    text = answer_as_text(english, real_pipeline.documents)
+    assert "Sources:" in text and "answer to question 4" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wat is het weerbericht voor morgen in Utrecht?",
+        "Hoeveel kost een treinkaartje van Amsterdam naar Parijs?",
+        "Who won the football world cup in 2022?",
+        "What is the recipe for Dutch apple pie?",
+    ],
+)
+def test_questions_the_corpus_does_not_answer_get_an_honest_not_found(real_pipeline, question):
+    answer = real_pipeline.ask(question)
+    assert answer.abstained and answer.citations == ()
+    assert answer.text == NOT_FOUND["en" if answer.lang == "en" else "nl"]
+    assert answer.hits, "the nearest passages are listed as possibly related"
+    text = answer_as_text(answer, real_pipeline.documents)
+    assert ("Possibly related:" if answer.lang == "en" else "Mogelijk verwant:") in text
+
+
+def test_abstention_rates_on_the_development_set(real_pipeline, dev_questions):
+    unanswerable = [q for q in dev_questions if not q.answerable]
+    answerable = [q for q in dev_questions if q.answerable]
+    abstained = sum(real_pipeline.ask(q.question).abstained for q in unanswerable)
+    wrongly = sum(real_pipeline.ask(q.question).abstained for q in answerable)
+    assert abstained / len(unanswerable) >= 0.6
+    assert wrongly / len(answerable) <= 0.05
+
+
+def test_follow_up_questions_use_the_conversation(real_pipeline):
+    conversation = real_pipeline.conversation()
+    first = conversation.ask("Is het kabinet voor de Schengentoetreding van Roemenië?")
+    assert not first.abstained and any("Roemenië" in q for c in first.citations for q in c.quotes)
+    follow_up = conversation.ask("En over Bulgarije?")
+    assert not follow_up.abstained
+    quoted = " ".join(q for c in follow_up.citations for q in c.quotes)
+    assert "Bulgarije" in quoted
+    assert any("Schengen" in h.passage.text for h in follow_up.hits[:3])
+    alone = real_pipeline.ask("En over Bulgarije?")
+    assert [h.passage.passage_id for h in alone.hits] != [h.passage.passage_id for h in follow_up.hits]
+    english = real_pipeline.conversation()
+    english.ask("What does the cabinet say about Frontex and fundamental rights?")
+    why = english.ask("Why?")
+    assert why.lang == "en"
+    assert any("Frontex" in h.passage.text for h in why.hits[:3])
+    conversation.clear()
+    assert conversation.history == []
+
+
+def test_answer_json_contract(real_pipeline):
+    answer = real_pipeline.ask("Wat doet Nederland tegen mensensmokkel?")
+    obj = json.loads(json.dumps(answer_json(answer, real_pipeline.documents)))
+    assert {"question", "answer", "abstained", "citations", "hits"} <= obj.keys()
+    for c in obj["citations"]:
+        assert {"n", "passage_id", "doc_id", "title", "date", "party", "question", "quote", "start", "end",
+                "text", "source"} <= c.keys()  # fmt: skip
+        doc = real_pipeline.documents[c["doc_id"]]
+        assert doc.text[c["start"] : c["end"]].startswith(c["spans"][0]["quote"][:20])
+        assert c["spans"][0]["quote"] == doc.text[c["spans"][0]["start"] : c["spans"][0]["end"]]
+        assert c["spans"][0]["quote"] in c["text"]
+    assert [c["n"] for c in obj["citations"]] == list(range(1, len(obj["citations"]) + 1))
+
+
+def test_relevant_passage_is_cited_for_most_dev_questions(real_pipeline, dev_questions):
+    for lang, minimum in (("nl", 0.85), ("en", 0.7)):
+        qs = [q for q in dev_questions if q.answerable and q.lang == lang]
+        cited = 0
+        for q in qs:
+            answer = real_pipeline.ask(q.question)
+            cited += any(is_relevant(c.passage.text, q.evidence) for c in answer.citations)
+        assert cited / len(qs) >= minimum, lang
