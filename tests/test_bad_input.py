@@ -108,7 +108,11 @@ def test_odd_but_valid_questions_are_answered_or_declined_honestly(capsys, env, 
 
 @pytest.mark.parametrize(
     ("top_k", "needle"),
-    [("0", "between 1 and 100, got 0"), ("-3", "between 1 and 100, got -3"), ("1000000000", "got 1000000000")],
+    [
+        ("0", "between 1 and 100, got 0"),
+        ("-3", "between 1 and 100, got -3"),
+        ("1000000000", "got 1000000000"),
+    ],
 )
 def test_bad_top_k(capsys, env, top_k, needle):
     code, _, err = cli(capsys, "search", "Servië", "--top-k", top_k, *env["args"])

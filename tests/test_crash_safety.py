@@ -30,9 +30,9 @@ def start_index(corpus: Path, index: Path, model: Path, *extra: str) -> subproce
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "rag", "index", "--quiet", "--corpus", str(corpus), "--index", str(index),
-         "--model", str(model), *extra],  # fmt: skip
+         "--model", str(model), *extra],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    )
 
 
 def answers(index_dir: Path, model: Path) -> list[list[str]]:

@@ -111,7 +111,8 @@ def mutated_xml(draw) -> bytes:
         elif op == "duplicate":
             data = data[:b] + data[a:b] + data[b:]
         elif op == "insert":
-            data = data[:a] + draw(st.binary(max_size=30) | st.sampled_from([b"<al>", b"</al>", b"&amp;", b"<"])) + data[a:]
+            junk = st.binary(max_size=30) | st.sampled_from([b"<al>", b"</al>", b"&amp;", b"<"])
+            data = data[:a] + draw(junk) + data[a:]
         else:
             data = data[:a]
     return data

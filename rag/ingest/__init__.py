@@ -138,7 +138,8 @@ def load_corpus(root: Path) -> Corpus:
             seen.add(doc.doc_id)
             corpus.documents.append(doc)
     if not corpus.documents:
-        reasons = "; ".join(w.reason for w in corpus.warnings[:5]) + ("; …" if len(corpus.warnings) > 5 else "")
+        more = "; …" if len(corpus.warnings) > 5 else ""
+        reasons = "; ".join(w.reason for w in corpus.warnings[:5]) + more
         detail = f" ({len(corpus.warnings)} file(s) could not be read: {reasons})" if corpus.warnings else ""
         raise RagError(
             f"No documents found in {root}{detail}.",
