@@ -226,6 +226,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Open the pipeline (building the index first if there is none) and serve the app."""
+    from rag.pipeline import open_pipeline
+    from rag.store import index_exists
+    from ui.auth import parse_auth
+
+    auth = parse_auth(args.auth) if args.auth else None
+    if not 1 <= args.port <= 65535:
+        raise RagError(f"--port must be between 1 and 65535, got {args.port}.", "Use e.g. --port 7860.")
+    from ui.app import build_app, launch_app  # imported lazily: Gradio takes seconds to load
+
+    config = _config(args)
+    if index_exists(config.index_dir):
+        print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
+    app = build_app(open_pipeline(config, model=args.model))
+    url = launch_app(app, host=args.host, port=args.port, auth=auth)
+    print(f"Kabinet-RAG is running on {url} (press Ctrl+C to stop).", flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
+        print(
+            f"warning: listening on {args.host} without --auth: anyone who can reach this machine "
+            "can use the app.",
+            file=sys.stderr,
+        )
+    app.block_thread()  # until Ctrl+C
+    return 0
+
+
 def _add_index_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
     p.add_argument("--index", type=Path, help="index folder (default: index/)")
@@ -276,6 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     _add_index_options(p)
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("serve", help="open the app in the browser (builds the index first if needed)")
+    _add_index_options(p)
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)"
+    )
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--auth", metavar="USER:PASS", help="require this user name and password (shared use)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,184 @@
+"""The page: which components there are, where they sit, and their text in either language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import gradio as gr
+
+from rag.present import kind_label
+from rag.retrieve import MODES
+from rag.types import Document, Passage
+from ui import assets
+from ui.corpus import CorpusSummary, document_choices, kinds_present, parties_present
+from ui.render import empty_document_html, sources_html, summary_markdown
+from ui.session import ChatState
+from ui.texts import EXAMPLES, MODE_LABELS
+from ui.texts import text as t
+
+
+@dataclass
+class View:
+    """The components of the page (created inside a `gr.Blocks` by `build_view`)."""
+
+    state: gr.State
+    header: gr.Markdown
+    chatbot: gr.Chatbot
+    question: gr.Textbox
+    ask: gr.Button
+    examples_label: gr.Markdown
+    examples: list[gr.Button]
+    clear: gr.Button
+    copy: gr.Button
+    copied_box: gr.Accordion
+    copied: gr.Textbox
+    filters_box: gr.Accordion
+    doc_filter: gr.Dropdown
+    kind_filter: gr.CheckboxGroup
+    party_filter: gr.Dropdown
+    since: gr.Textbox
+    until: gr.Textbox
+    settings_box: gr.Accordion
+    top_k: gr.Slider
+    mode: gr.Radio
+    tabs: gr.Tabs
+    sources_tab: gr.Tab
+    document_tab: gr.Tab
+    sources: gr.HTML
+    document: gr.HTML
+    summary: CorpusSummary
+    kinds: list[str] = field(default_factory=list)
+
+
+def header_markdown(lang: str) -> str:
+    return f"## Kabinet-RAG\n{t(lang, 'subtitle')}"
+
+
+def _kind_choices(kinds: Sequence[str], lang: str) -> list[tuple[str, str]]:
+    return [(kind_label(kind, lang), kind) for kind in kinds]
+
+
+def _mode_choices(lang: str) -> list[tuple[str, str]]:
+    return [(MODE_LABELS[lang][mode], mode) for mode in MODES]
+
+
+def _chat(summary: CorpusSummary) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    parts["chatbot"] = gr.Chatbot(
+        value=[],
+        elem_id="kr-chat",
+        show_label=False,
+        height=560,
+        placeholder=summary_markdown(summary, "nl"),
+        latex_delimiters=[],  # "$" in a document is money, not mathematics
+        allow_tags=False,
+        feedback_options=None,
+        buttons=[],
+    )
+    with gr.Row(equal_height=True):
+        parts["question"] = gr.Textbox(
+            label=t("nl", "question"),
+            placeholder=t("nl", "placeholder"),
+            elem_id="kr-question",
+            scale=5,
+            max_lines=4,
+            autofocus=True,
+        )
+        parts["ask"] = gr.Button(t("nl", "ask"), variant="primary", elem_id="kr-ask", scale=1)
+    parts["examples_label"] = gr.Markdown(f"**{t('nl', 'examples')}**")
+    with gr.Row(elem_id="kr-examples"):
+        parts["examples"] = [gr.Button(q, size="sm", elem_classes="kr-example") for q in EXAMPLES]
+    with gr.Row():
+        parts["clear"] = gr.Button(t("nl", "clear"), elem_id="kr-clear", size="sm")
+        parts["copy"] = gr.Button(t("nl", "copy"), elem_id="kr-copy", size="sm")
+    with gr.Accordion(t("nl", "copied"), open=False) as parts["copied_box"]:
+        parts["copied"] = gr.Textbox(
+            show_label=False, lines=8, interactive=False, buttons=["copy"], elem_id="kr-markdown"
+        )
+    return parts
+
+
+def _filters(docs: Mapping[str, Document], passages: Sequence[Passage], kinds: list[str]) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    with gr.Accordion(t("nl", "filters"), open=False, elem_id="kr-filters") as parts["filters_box"]:
+        parts["doc_filter"] = gr.Dropdown(
+            choices=document_choices(docs), multiselect=True, label=t("nl", "documents"), elem_id="kr-docs"
+        )
+        parts["kind_filter"] = gr.CheckboxGroup(
+            choices=_kind_choices(kinds, "nl"), label=t("nl", "kinds"), elem_id="kr-kinds"
+        )
+        parts["party_filter"] = gr.Dropdown(
+            choices=parties_present(passages),
+            multiselect=True,
+            label=t("nl", "parties"),
+            elem_id="kr-parties",
+        )
+        with gr.Row():
+            parts["since"] = gr.Textbox(label=t("nl", "since"), placeholder="2015-01-01", elem_id="kr-since")
+            parts["until"] = gr.Textbox(label=t("nl", "until"), placeholder="2022-12-31", elem_id="kr-until")
+    with gr.Accordion(t("nl", "settings"), open=False, elem_id="kr-settings") as parts["settings_box"]:
+        parts["top_k"] = gr.Slider(1, 20, value=5, step=1, label=t("nl", "top_k"), elem_id="kr-top-k")
+        parts["mode"] = gr.Radio(
+            choices=_mode_choices("nl"), value="hybrid", label=t("nl", "mode"), elem_id="kr-mode"
+        )
+    return parts
+
+
+def _side(docs: Mapping[str, Document]) -> dict[str, Any]:
+    parts: dict[str, Any] = {}
+    with gr.Tabs(selected="sources") as parts["tabs"]:
+        with gr.Tab(t("nl", "sources"), id="sources") as parts["sources_tab"]:
+            parts["sources"] = gr.HTML(
+                sources_html(None, docs, "nl"),
+                js_on_load=assets.SOURCES_JS,
+                elem_id="kr-sources-panel",
+                max_height=820,
+            )
+        with gr.Tab(t("nl", "document"), id="document") as parts["document_tab"]:
+            parts["document"] = gr.HTML(
+                empty_document_html("nl"),
+                js_on_load=assets.DOCUMENT_JS,
+                elem_id="kr-document",
+                max_height=820,
+            )
+    return parts
+
+
+def build_view(docs: Mapping[str, Document], passages: Sequence[Passage], summary: CorpusSummary) -> View:
+    """Create the page's components (call inside `gr.Blocks`); interface text starts in Dutch."""
+    kinds = kinds_present(docs)
+    state = gr.State(ChatState())
+    header = gr.Markdown(header_markdown("nl"), elem_id="kr-header")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=420):
+            parts = _chat(summary) | _filters(docs, passages, kinds)
+        with gr.Column(scale=2, min_width=360):
+            parts |= _side(docs)
+    return View(state=state, header=header, summary=summary, kinds=kinds, **parts)
+
+
+def interface_text(view: View, lang: str) -> dict[Any, Any]:
+    """Updates that put every label, button and placeholder of the page in `lang`."""
+    return {
+        view.header: gr.update(value=header_markdown(lang)),
+        view.chatbot: gr.update(placeholder=summary_markdown(view.summary, lang)),
+        view.question: gr.update(label=t(lang, "question"), placeholder=t(lang, "placeholder")),
+        view.ask: gr.update(value=t(lang, "ask")),
+        view.examples_label: gr.update(value=f"**{t(lang, 'examples')}**"),
+        view.clear: gr.update(value=t(lang, "clear")),
+        view.copy: gr.update(value=t(lang, "copy")),
+        view.copied_box: gr.update(label=t(lang, "copied")),
+        view.filters_box: gr.update(label=t(lang, "filters")),
+        view.doc_filter: gr.update(label=t(lang, "documents")),
+        view.kind_filter: gr.update(label=t(lang, "kinds"), choices=_kind_choices(view.kinds, lang)),
+        view.party_filter: gr.update(label=t(lang, "parties")),
+        view.since: gr.update(label=t(lang, "since")),
+        view.until: gr.update(label=t(lang, "until")),
+        view.settings_box: gr.update(label=t(lang, "settings")),
+        view.top_k: gr.update(label=t(lang, "top_k")),
+        view.mode: gr.update(label=t(lang, "mode"), choices=_mode_choices(lang)),
+        view.sources_tab: gr.update(label=t(lang, "sources")),
+        view.document_tab: gr.update(label=t(lang, "document")),
+    }

@@ -1,0 +1,93 @@
+"""Per-user conversation state and the one pipeline all users share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from rag.errors import RagError
+from rag.pipeline import Pipeline
+from rag.retrieve import Filters
+from rag.types import Answer
+from ui.texts import text as t
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """One browser session: its chat messages, earlier questions, interface language, last answer.
+
+    Held in a `gr.State`, so every session has its own (no cross-talk between users).
+    `answers` counts the answers given, so a citation mark can tell which answer it belongs to.
+    """
+
+    messages: tuple[dict[str, str], ...] = ()
+    history: tuple[str, ...] = ()
+    lang: str = "nl"
+    answer: Answer | None = None
+    answers: int = 0
+
+
+class SharedPipeline:
+    """The pipeline behind every session and the API; one question is answered at a time.
+
+    Answering takes a fraction of a second; serialising it keeps the tokenizer and the
+    models, which are not guaranteed to be thread-safe, out of trouble. All answering runs
+    on one dedicated worker thread: when it ran on whichever of Gradio's worker threads took
+    the request, glibc gave each of them its own malloc arena for torch's and numpy's
+    buffers and the server's memory crept up by ~15 MB per 100 questions (tests/test_concurrency.py
+    measures it flat now).
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kabinet-rag-answer")
+
+    def ask(
+        self, question: str, *, history: Sequence[str] = (), **options: Any
+    ) -> tuple[Answer, tuple[str, ...]]:
+        """Answer `question` as a follow-up of `history`; returns the answer and the new history.
+
+        Raises RagError for a question or option the library rejects.
+        """
+        return self._worker.submit(self._ask, question, history, options).result()
+
+    def _ask(
+        self, question: str, history: Sequence[str], options: dict[str, Any]
+    ) -> tuple[Answer, tuple[str, ...]]:
+        conversation = self.pipeline.conversation()
+        conversation.history = list(history)
+        answer = conversation.ask(question, **options)
+        return answer, tuple(conversation.history)
+
+
+def _check_date(value: str | None, lang: str) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    formats = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+    try:
+        dt.datetime.strptime(value, formats[len(value)])
+    except (KeyError, ValueError):
+        raise RagError(t(lang, "bad_date").format(value=value)) from None
+    return value
+
+
+def make_filters(
+    doc_ids: Sequence[str] | None,
+    kinds: Sequence[str] | None,
+    parties: Sequence[str] | None,
+    since: str | None,
+    until: str | None,
+    lang: str = "nl",
+) -> Filters:
+    """Filters from the filter controls; a malformed date raises RagError saying how to write it."""
+    return Filters(
+        doc_ids=tuple(doc_ids or ()),
+        kinds=tuple(kinds or ()),
+        parties=tuple(parties or ()),
+        since=_check_date(since, lang),
+        until=_check_date(until, lang),
+    )
