@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +19,18 @@ from rag.types import Hit, Passage
 from rag.vectors import search_faiss
 
 MODES = ("hybrid", "dense", "lexical")
+DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+
+
+def _valid_date(value: object) -> bool:
+    """An ISO date, year-month or year that exists on the calendar."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        return False
+    try:
+        dt.datetime.strptime(value, DATE_FORMATS[len(value)])
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -33,8 +46,10 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-                raise RagError(f"--{name} must be a date like 2022-12-31, got '{value}'.")
+            if value is not None and not _valid_date(value):
+                raise RagError(
+                    f"--{name} must be a date like 2022-12-31 (or 2022-12, or 2022), got '{value}'."
+                )
 
     @property
     def active(self) -> bool:
@@ -119,7 +134,7 @@ class RetrievalConfig:
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight_nl: float = 0.5
-    lexical_weight_en: float = 0.5  # with cross-lingual expansion; 0.2 without
+    lexical_weight_en: float = 0.75  # with cross-lingual expansion (R@5 0.943 at 0.7-0.8, 0.900 at 0.5)
     sentence_weight: float = 0.5
     expansion_depth: int = 20  # dense hits whose words may translate an English question
     context_weight: float = 0.6  # weight of earlier questions in a follow-up's vector
@@ -153,6 +168,20 @@ class Retriever:
         if self.config.sentence_weight and len(rows):
             scores = scores + self.config.sentence_weight * self._best_sentence(vector, rows)
         return dict(zip(rows.tolist(), scores.tolist(), strict=True))
+
+    def _dense_of(self, vector: np.ndarray, rows: list[int]) -> dict[int, float]:
+        """The dense score of passages the dense search did not return (lexical-only hits).
+
+        Every hit carries its dense score, whatever the mode, so that the answer's evidence
+        strength (rag.compose) means the same in every mode.
+        """
+        if not rows:
+            return {}
+        picked = np.asarray(rows, dtype=np.int64)
+        scores = np.asarray(self.index.vectors[picked]) @ vector
+        if self.config.sentence_weight:
+            scores = scores + self.config.sentence_weight * self._best_sentence(vector, picked)
+        return dict(zip(rows, scores.tolist(), strict=True))
 
     def _best_sentence(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         best = np.zeros(len(rows), dtype=np.float32)
@@ -229,6 +258,8 @@ class Retriever:
             ranked = sorted(lexical.items(), key=lambda kv: (-kv[1], kv[0]))
         else:
             ranked = self.fuse(dense, lexical, query.lang)
+        shown = [row for row, _ in ranked[:top_k]]
+        dense = {**self._dense_of(query.vector, [r for r in shown if r not in dense]), **dense}
         hits = [
             Hit(self.index.passages[row], float(score), rank, dense.get(row), lexical.get(row))
             for rank, (row, score) in enumerate(ranked[:top_k], start=1)
