@@ -119,6 +119,22 @@ def test_sentence_rescoring_adds_the_best_sentence(built, tiny_embedder):
         assert passage.start <= start < end <= passage.end
 
 
+def test_every_hit_carries_its_dense_score_in_every_mode(built, tiny_embedder):
+    """Lexical hits get the same dense score the dense search would give them (brute force)."""
+    config, _ = built
+    index = load_index(config.index_dir)
+    retriever = Retriever(index, tiny_embedder)
+    rows = {id(p): i for i, p in enumerate(index.passages)}
+    for question in QUESTIONS:
+        q = tiny_embedder.encode_queries([question])[0]
+        for mode in ("lexical", "hybrid", "dense"):
+            for hit in retriever.search(question, top_k=10, mode=mode):
+                row = rows[id(hit.passage)]
+                best = max(np.asarray(index.sentence_vectors[index.sentence_rows(row)]) @ q)
+                brute = float(np.asarray(index.vectors[row]) @ q) + 0.5 * best
+                assert hit.dense == pytest.approx(brute, abs=1e-4), (question, mode)
+
+
 def test_save_load_gives_identical_hits(built, tiny_embedder):
     config, _ = built
     first = Retriever(load_index(config.index_dir), tiny_embedder)
