@@ -81,7 +81,7 @@ class LexicalIndex:
             mask = np.zeros(self.size, dtype=np.float32)
             mask[allowed] = 1.0
         rows, scores = self.retriever.retrieve(
-            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
+            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=0
         )
         rows, scores = rows[0].astype(np.int64), scores[0].astype(np.float32)
         keep = scores > 0
