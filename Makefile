@@ -26,5 +26,9 @@ lint: setup
 test: lint
 	$(PY) -m pytest -m "not slow" -q
 
-bench: setup
+$(VENV)/.bench-installed: $(VENV)/.installed bench/requirements.txt
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: setup $(VENV)/.bench-installed
 	$(PY) bench/run_all.py
