@@ -160,7 +160,7 @@ def query_vectors(corpus: Corpus, root: Path = CACHE) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Embed the real passages for bench.scale.")
-    parser.add_argument("--limit", type=int, default=20_000)
+    parser.add_argument("--limit", type=int, default=14_000)
     args = parser.parse_args()
     corpus = load_corpus()
     words = [sum(len(s.split()) for s in corpus.sentences[a:b]) for a, b in corpus.passages]

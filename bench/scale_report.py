@@ -43,7 +43,7 @@ def machine() -> str:
 
 def command(args: Any) -> str:
     parts = [f"--sizes {args.sizes}"]
-    if args.real != 20_000:
+    if args.real != 14_000:
         parts.append(f"--real {args.real}")
     if args.repeats != 3:
         parts.append(f"--repeats {args.repeats}")
