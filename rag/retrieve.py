@@ -164,7 +164,7 @@ class Retriever:
         return self.embedder.encode_queries([question])[0]
 
     def dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> dict[int, float]:
-        rows, scores = search_faiss(self.index.faiss_index, vector, k, allowed)
+        rows, scores = search_faiss(self.index.faiss_index, vector, k, allowed, exact=self.index.vectors)
         if self.config.sentence_weight and len(rows):
             scores = scores + self.config.sentence_weight * self._best_sentence(vector, rows)
         return dict(zip(rows.tolist(), scores.tolist(), strict=True))
