@@ -72,13 +72,13 @@ class Variant:
 
 
 def nlist_for(size: int) -> int:
-    """A power of two near 4 * sqrt(size) (FAISS's rule of thumb), with >= 39 vectors per list to train."""
-    return int(min(2 ** round(np.log2(4 * np.sqrt(size))), 2 ** np.floor(np.log2(size / 39))))
+    """The IVF list count rag.vectors uses (a power of two near 4 * sqrt(size))."""
+    return rag_vectors.nlist_for(size)
 
 
 def variants_for(size: int) -> list[Variant]:
     nlist = nlist_for(size)
-    probes = tuple(p for p in (8, 16, 32, 64, 128, 256, 512) if p <= nlist // 4)
+    probes = tuple(p for p in (8, 16, 32, 64, 128, 256, 512, 1024) if p <= nlist // 4)
     found = [
         Variant("flat"),
         Variant("flat", threads=0),
@@ -158,12 +158,14 @@ def build(
 def is_default(size: int, variant: Variant, search: int | None, rerank: bool) -> bool:
     """Whether this is what rag.vectors builds and searches by default for `size` passages."""
     kind = rag_vectors.index_type_for(size)
-    if variant.kind != kind or rerank or variant.threads != (rag_vectors.SEARCH_THREADS or 0):
+    if variant.kind != kind or variant.threads != (rag_vectors.SEARCH_THREADS or 0):
         return False
     if kind.startswith("hnsw"):
         chosen = (rag_vectors.HNSW_M, rag_vectors.HNSW_EF_CONSTRUCTION, rag_vectors.HNSW_EF_SEARCH)
         return (variant.m, variant.ef_construction, search) == chosen
-    return True
+    if kind.startswith("ivf"):  # the app re-ranks an approximate index's candidates exactly
+        return rerank and search == rag_vectors.ivf_nprobe(variant.nlist)
+    return not rerank
 
 
 def set_search(index: faiss.Index, variant: Variant, value: int | None) -> None:

@@ -296,8 +296,9 @@ def section(results: Any, args: Any, ctx: Any) -> str:
         f"{lex.size:,} → `{rag_vectors.index_type_for(lex.size)}`" for lex in results.lexical
     )
     settings = (
-        f"HNSW_THRESHOLD = {rag_vectors.HNSW_THRESHOLD:,}, M = {rag_vectors.HNSW_M}, "
-        f"efConstruction = {rag_vectors.HNSW_EF_CONSTRUCTION}, efSearch = {rag_vectors.HNSW_EF_SEARCH}"
+        f"APPROXIMATE_THRESHOLD = {rag_vectors.APPROXIMATE_THRESHOLD:,}, IVF lists = "
+        f"`nlist_for(size)`, IVF_PROBE_SHARE = {rag_vectors.IVF_PROBE_SHARE} (nprobe / nlist), "
+        "exact re-rank of the 50 candidates"
     )
     doc = inspect.getdoc(rag_vectors) or ""
     out = [

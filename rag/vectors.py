@@ -20,7 +20,7 @@ from rag.errors import RagError
 
 KINDS = ("flat", "ivf_sq8", "hnsw", "hnsw_sq8")
 APPROXIMATE_THRESHOLD = 200_000
-IVF_NPROBE = 64
+IVF_PROBE_SHARE = 0.25  # share of the inverted lists searched per query (nprobe / nlist)
 IVF_TRAIN_SEED = 0
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 200
@@ -41,6 +41,11 @@ def nlist_for(size: int) -> int:
     if size < 78:
         return 1
     return int(min(2 ** round(np.log2(4 * np.sqrt(size))), 2 ** np.floor(np.log2(size / 39))))
+
+
+def ivf_nprobe(nlist: int) -> int:
+    """Lists searched per query: IVF_PROBE_SHARE of them."""
+    return max(1, min(nlist, round(nlist * IVF_PROBE_SHARE)))
 
 
 def _train_sample(vectors: np.ndarray, nlist: int) -> np.ndarray:
@@ -88,7 +93,7 @@ def _params(index: faiss.Index, allowed: np.ndarray | None) -> Any:
     if isinstance(index, faiss.IndexHNSW):
         return lib.SearchParametersHNSW(sel=sel, efSearch=HNSW_EF_SEARCH)
     if isinstance(index, faiss.IndexIVF):
-        return lib.SearchParametersIVF(sel=sel, nprobe=min(IVF_NPROBE, index.nlist))
+        return lib.SearchParametersIVF(sel=sel, nprobe=ivf_nprobe(index.nlist))
     return lib.SearchParameters(sel=sel) if sel is not None else None
 
 
