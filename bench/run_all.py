@@ -1,4 +1,4 @@
-"""Run every benchmark with one command (`make bench`): quality, speed, and scale when present.
+"""Run every benchmark with one command (`make bench`): quality, speed, scale, the default at 1M.
 
 Usage, from anywhere:
     .venv/bin/python bench/run_all.py [--quick] [--only quality,speed,scale]
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("quality", "speed", "scale")
+BENCHMARKS = ("quality", "speed", "scale", "scale_default")
 
 
 def scale_quick_flags() -> list[str]:
@@ -36,6 +36,8 @@ def command(name: str, quick: bool) -> list[str]:
         flags = ["--quick"]
     elif quick and name == "scale":
         flags += scale_quick_flags()
+    elif quick and name == "scale_default":
+        flags = ["--size", "10000"]
     return ["nice", "-n", "10", sys.executable, "-m", f"bench.{name}", *flags]
 
 

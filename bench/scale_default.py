@@ -64,7 +64,7 @@ def main() -> None:
         faiss.write_index(index, str(path))
         index = faiss.read_index(str(path))
     lexical_dir = cache / f"bm25_{key}"
-    lexical = LexicalIndex.load(lexical_dir)
+    lexical = LexicalIndex.load(lexical_dir, args.size)
     rss = scale_index.loaded_rss("faiss", path) + scale_index.loaded_rss("bm25", lexical_dir, args.size)
     fuse = _fuse()
     quiet = Quiet(2.5, 60.0, 1800.0)
