@@ -183,13 +183,7 @@ def dense_search(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The app's 50 candidates; with `exact` (the float32 vectors, memory-mapped as the store
     keeps them) re-ranked by their exact cosine."""
-    rows, scores = rag_vectors.search_faiss(index, query, CANDIDATES)
-    if exact is not None and len(rows):
-        scores = np.asarray(exact[np.sort(rows)]) @ query
-        rows = np.sort(rows)
-        order = np.argsort(-scores, kind="stable")
-        rows, scores = rows[order], scores[order]
-    return rows, scores
+    return rag_vectors.search_faiss(index, query, CANDIDATES, exact=exact)
 
 
 def recall_at_10(

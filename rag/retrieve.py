@@ -22,7 +22,7 @@ MODES = ("hybrid", "dense", "lexical")
 DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
 
 
-def _valid_date(value: object) -> bool:
+def valid_date(value: object) -> bool:
     """An ISO date, year-month or year that exists on the calendar."""
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         return False
@@ -46,7 +46,7 @@ class Filters:
     def __post_init__(self) -> None:
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not _valid_date(value):
+            if value is not None and not valid_date(value):
                 raise RagError(
                     f"--{name} must be a date like 2022-12-31 (or 2022-12, or 2022), got '{value}'."
                 )
@@ -165,9 +165,13 @@ class Retriever:
 
     def dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> dict[int, float]:
         rows, scores = search_faiss(self.index.faiss_index, vector, k, allowed, exact=self.index.vectors)
+        return self._with_sentences(vector, rows, scores)
+
+    def _with_sentences(self, vector: np.ndarray, rows: np.ndarray, cosines: np.ndarray) -> dict[int, float]:
+        """Dense scores: each passage's cosine plus `sentence_weight` times its best sentence's."""
         if self.config.sentence_weight and len(rows):
-            scores = scores + self.config.sentence_weight * self._best_sentence(vector, rows)
-        return dict(zip(rows.tolist(), scores.tolist(), strict=True))
+            cosines = cosines + self.config.sentence_weight * self._best_sentence(vector, rows)
+        return dict(zip(rows.tolist(), cosines.tolist(), strict=True))
 
     def _dense_of(self, vector: np.ndarray, rows: list[int]) -> dict[int, float]:
         """The dense score of passages the dense search did not return (lexical-only hits).
@@ -178,10 +182,7 @@ class Retriever:
         if not rows:
             return {}
         picked = np.asarray(rows, dtype=np.int64)
-        scores = np.asarray(self.index.vectors[picked]) @ vector
-        if self.config.sentence_weight:
-            scores = scores + self.config.sentence_weight * self._best_sentence(vector, picked)
-        return dict(zip(rows, scores.tolist(), strict=True))
+        return self._with_sentences(vector, picked, np.asarray(self.index.vectors[picked]) @ vector)
 
     def _best_sentence(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
         best = np.zeros(len(rows), dtype=np.float32)

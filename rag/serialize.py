@@ -41,12 +41,9 @@ def source_of(doc: Document | None) -> dict[str, Any] | None:
     }
 
 
-def hit_json(hit: Hit, doc: Document | None) -> dict[str, Any]:
-    """One search hit (the `search --json` contract)."""
-    p = hit.passage
+def _answered(p: Passage, doc: Document | None) -> dict[str, Any]:
+    """What a hit and a citation say about their passage: document, party and question answered."""
     return {
-        "rank": hit.rank,
-        "score": round(float(hit.score), 6),
         "passage_id": p.passage_id,
         "doc_id": p.doc_id,
         "title": doc.title if doc else None,
@@ -56,6 +53,16 @@ def hit_json(hit: Hit, doc: Document | None) -> dict[str, Any]:
         "question": p.question,
         "question_number": p.question_number,
         "heading": p.heading,
+    }
+
+
+def hit_json(hit: Hit, doc: Document | None) -> dict[str, Any]:
+    """One search hit (the `search --json` contract)."""
+    p = hit.passage
+    return {
+        "rank": hit.rank,
+        "score": round(float(hit.score), 6),
+        **_answered(p, doc),
         "text": p.text,
         "start": p.start,
         "end": p.end,
@@ -69,15 +76,7 @@ def citation_json(citation: Citation, doc: Document | None) -> dict[str, Any]:
     p = citation.passage
     return {
         "n": citation.n,
-        "passage_id": p.passage_id,
-        "doc_id": p.doc_id,
-        "title": doc.title if doc else None,
-        "kind": doc.kind if doc else None,
-        "date": doc.date if doc else None,
-        "party": p.party,
-        "question": p.question,
-        "question_number": p.question_number,
-        "heading": p.heading,
+        **_answered(p, doc),
         "page": p.page,
         "quote": citation.quote,
         "start": citation.start,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import Any
 
 from rag.errors import RagError
 from rag.pipeline import Pipeline
-from rag.retrieve import Filters
+from rag.retrieve import Filters, valid_date
 from rag.types import Answer
 from ui.texts import text as t
 
@@ -67,11 +66,8 @@ def _check_date(value: str | None, lang: str) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
-    formats = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
-    try:
-        dt.datetime.strptime(value, formats[len(value)])
-    except (KeyError, ValueError):
-        raise RagError(t(lang, "bad_date").format(value=value)) from None
+    if not valid_date(value):  # the library's rule, with a message in the interface language
+        raise RagError(t(lang, "bad_date").format(value=value))
     return value
 
 
