@@ -89,6 +89,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+BATCH_FORMAT = (
+    'Write one JSON object per line, e.g. {"id": 1, "question": "..."}, or one plain question per line.'
+)
+
+
 def read_batch(path: Path) -> list[tuple[object, str]]:
     """(id, question) pairs from a JSONL file of {"id", "question"} or a plain list of lines."""
     try:
@@ -105,9 +110,10 @@ def read_batch(path: Path) -> list[tuple[object, str]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise RagError(f"{path}, line {number}: not valid JSON ({exc.msg}).") from exc
+                raise RagError(f"{path}, line {number}: not valid JSON ({exc.msg}).", BATCH_FORMAT) from exc
             if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
-                raise RagError(f'{path}, line {number}: expected {{"id": ..., "question": "..."}}.')
+                expected = f'{path}, line {number}: expected {{"id": ..., "question": "..."}}.'
+                raise RagError(expected, BATCH_FORMAT)
             items.append((obj.get("id", number), obj["question"]))
         else:
             items.append((number, line))

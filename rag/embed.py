@@ -68,7 +68,11 @@ class SentenceTransformerEmbedder:
         getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         dimension = getter()
         if not dimension:
-            raise RagError(f"Model {model_id} does not report an embedding dimension.")
+            raise RagError(
+                f"Model {model_id} does not report an embedding dimension.",
+                "Use a sentence-transformers model: a hub name, or a folder saved with "
+                "SentenceTransformer.save.",
+            )
         self.dimension = int(dimension)
         prompts = getattr(model, "prompts", {}) or {}
         self.query_prompt = prompts.get("query", "")

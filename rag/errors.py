@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+REBUILD_HINT = "Rebuild it with `python -m rag index --rebuild` (add --index DIR if it is not the default)."
+
 
 class RagError(Exception):
     """An error a user can act on; the CLI and the app show it without a traceback."""

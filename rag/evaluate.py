@@ -60,7 +60,10 @@ def load_questions(path: Path) -> list[EvalQuestion]:
                 'Each line must be {"id", "question", "lang", "evidence": [...]}.',
             ) from exc
     if not out:
-        raise RagError(f"Question file {path} holds no questions.")
+        raise RagError(
+            f"Question file {path} holds no questions.",
+            'Write one JSON object per line: {"id", "question", "lang", "evidence": [...]}.',
+        )
     return out
 
 

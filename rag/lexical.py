@@ -15,7 +15,7 @@ import bm25s
 import numpy as np
 import Stemmer
 
-from rag.errors import RagError
+from rag.errors import REBUILD_HINT, RagError
 
 _TOKEN = re.compile(r"\w\w+|\d")
 logging.getLogger("bm25s").setLevel(logging.ERROR)
@@ -65,7 +65,7 @@ class LexicalIndex:
         try:
             retriever = bm25s.BM25.load(str(directory), mmap=False, show_progress=False)
         except Exception as exc:  # bm25s raises many kinds; all mean a damaged index
-            raise RagError(f"The lexical index in {directory} cannot be read ({exc}).") from exc
+            raise RagError(f"The lexical index in {directory} cannot be read ({exc}).", REBUILD_HINT) from exc
         return cls(retriever, size)
 
     def search(

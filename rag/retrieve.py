@@ -48,7 +48,8 @@ class Filters:
             value = getattr(self, name)
             if value is not None and not valid_date(value):
                 raise RagError(
-                    f"--{name} must be a date like 2022-12-31 (or 2022-12, or 2022), got '{value}'."
+                    f"--{name} must be a date like 2022-12-31 (or 2022-12, or 2022), got '{value}'.",
+                    "Write it as YYYY-MM-DD, YYYY-MM or YYYY, a date that exists.",
                 )
 
     @property
@@ -87,7 +88,7 @@ def allowed_rows(index: Index, filters: Filters) -> np.ndarray | None:
 def clean_question(question: object) -> str:
     """Validate and normalise a question: text, not empty, not too long, no control characters."""
     if not isinstance(question, str):
-        raise RagError(f"The question must be text, got {type(question).__name__}.")
+        raise RagError(f"The question must be text, got {type(question).__name__}.", "Pass it as a string.")
     text = "".join(
         " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in "\u200d" else c
         for c in question

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.codec import document_from_dict, passage_from_dict
-from rag.errors import IndexMismatchError, RagError
+from rag.errors import REBUILD_HINT, IndexMismatchError, RagError
 from rag.lexical import LexicalIndex
 from rag.types import Document, Passage
 from rag.vectors import read_faiss
@@ -41,7 +41,6 @@ FILES = {
     "vocab_keys": "vocab_keys.json",
 }
 LEXICAL_DIR = "bm25"
-REBUILD_HINT = "Rebuild it with `python -m rag index --rebuild` (add --index DIR if it is not the default)."
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from rag.errors import RagError
+from rag.errors import REBUILD_HINT, RagError
 
 KINDS = ("flat", "ivf_sq8", "hnsw", "hnsw_sq8")
 APPROXIMATE_THRESHOLD = 200_000
@@ -146,5 +146,5 @@ def read_faiss(path: Path) -> faiss.Index:
         return faiss.read_index(str(path))
     except RuntimeError as exc:
         raise RagError(
-            f"The vector index {path} is damaged or truncated ({str(exc).splitlines()[0]})."
+            f"The vector index {path} is damaged or truncated ({str(exc).splitlines()[0]}).", REBUILD_HINT
         ) from exc
