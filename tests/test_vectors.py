@@ -47,6 +47,18 @@ def test_ivf_sq8_with_exact_rerank_matches_brute_force():
     assert found / (10 * len(queries)) >= 0.95
 
 
+def test_a_small_filter_on_an_approximate_index_is_searched_exactly():
+    """Five allowed rows out of 20,000: an IVF probing a quarter of its lists could miss them all."""
+    data = clustered(20_000)
+    index = vectors.build_faiss(data, "ivf_sq8")
+    allowed = np.array([19_999, 7, 12_345, 4_242, 100])
+    for q in clustered(20, seed=2):
+        rows, scores = vectors.search_faiss(index, q, 10, allowed=allowed, exact=data)
+        truth = allowed[np.argsort(-(data[allowed] @ q), kind="stable")]
+        assert rows.tolist() == truth.tolist()
+        np.testing.assert_allclose(scores, data[rows] @ q, rtol=0, atol=1e-6)
+
+
 def test_a_corpus_past_the_threshold_gets_ivf_and_the_same_scores(
     tmp_path,
     tiny_model,  # noqa: F811
