@@ -21,7 +21,7 @@ import faiss
 import numpy as np
 
 from bench import scale_data, scale_index
-from bench.scale import _fuse
+from bench.scale import _fuse, exact_top
 from bench.scale_index import CANDIDATES, Quiet
 from rag import vectors as rag_vectors
 from rag.lexical import LexicalIndex
@@ -44,14 +44,7 @@ def main() -> None:
     texts = corpus.queries
     print(f"{key}: {len(vectors):,} vectors, {len(queries)} queries", flush=True)
 
-    truth = np.zeros((len(queries), 10), dtype=np.int64)
-    best = np.full((len(queries), 10), -np.inf, dtype=np.float32)
-    for lo in range(0, len(vectors), 100_000):  # exact top 10, in slices of the mmap
-        scores = queries @ np.asarray(vectors[lo : lo + 100_000]).T
-        both = np.concatenate([best, scores], axis=1)
-        rows = np.concatenate([truth, np.arange(lo, lo + scores.shape[1])[None].repeat(len(queries), 0)], 1)
-        top = np.argsort(-both, axis=1, kind="stable")[:, :10]
-        best, truth = np.take_along_axis(both, top, 1), np.take_along_axis(rows, top, 1)
+    truth = exact_top(np.asarray(vectors), queries)[:, :10]
 
     kind = rag_vectors.index_type_for(args.size)
     path = cache / f"{key}_default_{kind}.faiss"
