@@ -19,6 +19,7 @@ def passage_json(passage: Passage, doc: Document | None) -> dict[str, Any]:
         "question": passage.question,
         "question_number": passage.question_number,
         "party": passage.party,
+        "speaker": passage.speaker,
         "page": passage.page,
         "text": passage.text,
         "start": passage.start,
@@ -50,6 +51,7 @@ def _answered(p: Passage, doc: Document | None) -> dict[str, Any]:
         "kind": doc.kind if doc else None,
         "date": doc.date if doc else None,
         "party": p.party,
+        "speaker": p.speaker,
         "question": p.question,
         "question_number": p.question_number,
         "heading": p.heading,
@@ -97,6 +99,7 @@ def answer_json(answer: Answer, docs: dict[str, Document]) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answer": answer.text,
+        "status": answer.status,
         "abstained": answer.abstained,
         "lang": answer.lang,
         "citations": [citation_json(c, docs.get(c.passage.doc_id)) for c in answer.citations],

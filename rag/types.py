@@ -10,16 +10,30 @@ from typing import Literal
 
 Kind = Literal[
     "answers",  # antwoorden op Kamervragen
-    "written_consultation",  # verslag van een schriftelijk overleg
+    "questions",  # Kamervragen that are not (yet) answered: the MPs' words only
+    "notice",  # mededeling: answering postponed, or answered by letter elsewhere
+    "consultation",  # verslag van een schriftelijk overleg
     "letter",  # Kamerbrief
     "report",  # verslag / rapport
     "proceedings",  # Handelingen
     "other",
 ]
+KINDS: tuple[str, ...] = (
+    "answers", "questions", "notice", "consultation", "letter", "report", "proceedings", "other",
+)  # fmt: skip
+# Whose words a passage holds: the cabinet's (an answer, a letter), a member of parliament's
+# (a question, a contribution to a consultation) or someone else's (a report's narrative).
+Speaker = Literal["cabinet", "mp", "other"]
+SPEAKERS: tuple[str, ...] = ("cabinet", "mp", "other")
+# The outcome of an answer: the documents answer the question, answer part of it, or not at all.
+Status = Literal["answered", "partial", "not_found"]
+STATUSES: tuple[str, ...] = ("answered", "partial", "not_found")
 
 KIND_LABELS_NL: dict[str, str] = {
     "answers": "Antwoorden op Kamervragen",
-    "written_consultation": "Verslag van een schriftelijk overleg",
+    "questions": "Kamervragen (onbeantwoord)",
+    "notice": "Mededeling",
+    "consultation": "Verslag van een schriftelijk overleg",
     "letter": "Kamerbrief",
     "report": "Verslag",
     "proceedings": "Handelingen",
@@ -27,7 +41,9 @@ KIND_LABELS_NL: dict[str, str] = {
 }
 KIND_LABELS_EN: dict[str, str] = {
     "answers": "Answers to parliamentary questions",
-    "written_consultation": "Report of a written consultation",
+    "questions": "Parliamentary questions (unanswered)",
+    "notice": "Notice",
+    "consultation": "Report of a written consultation",
     "letter": "Letter to parliament",
     "report": "Report",
     "proceedings": "Proceedings",
@@ -155,6 +171,7 @@ class Passage:
     footnotes: tuple[Footnote, ...] = ()
     part: int = 1  # 1-based part number when a long answer is split
     parts: int = 1
+    speaker: Speaker = "cabinet"  # whose words `text` is (see Speaker)
 
     @property
     def is_answer(self) -> bool:
@@ -214,3 +231,12 @@ class Answer:
     abstained: bool
     lang: str = "nl"
     flagged: tuple[str, ...] = ()  # generated sentences that failed the citation check
+    # answered / partial / not_found; left out, it follows `abstained` (kept for compatibility:
+    # `abstained` is always `status == "not_found"`)
+    status: Status | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is None:
+            object.__setattr__(self, "status", "not_found" if self.abstained else "answered")
+        elif self.abstained != (self.status == "not_found"):
+            raise ValueError(f"Answer status {self.status!r} contradicts abstained={self.abstained}")

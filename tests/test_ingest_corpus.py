@@ -15,7 +15,7 @@ def test_five_documents_of_the_expected_kinds(docs):
         "answers_2017": "answers",
         "answers_2022": "answers",
         "report_2015": "report",
-        "consultation_2022": "written_consultation",
+        "consultation_2022": "consultation",
         "letter_2015": "letter",
     }
 

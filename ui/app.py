@@ -187,7 +187,7 @@ class Handlers:
             top_k: how many passages to retrieve (1-100)
             mode: retrieval mode: hybrid, dense or lexical
             doc_ids: only these documents
-            kinds: only these kinds (answers, written_consultation, letter, report, ...)
+            kinds: only these kinds (answers, consultation, letter, report, ...)
             parties: only answers to questions of these parties
             since: only documents dated on or after this date (YYYY-MM-DD)
             until: only documents dated on or before this date (YYYY-MM-DD)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rag.ingest.sentences import count_words, sentence_spans
-from rag.types import Document, Passage
+from rag.types import Document, Passage, Speaker
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,15 @@ def _slug(number: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "-", number).strip("-").lower()
 
 
+def _speaker(doc: Document) -> Speaker:
+    """Whose words a section of a document without question/answer pairs holds."""
+    if doc.kind == "questions":
+        return "mp"
+    if doc.kind == "proceedings":
+        return "other"
+    return "cabinet"
+
+
 def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list[Passage]:
     """Split a document into passages (answers with their questions, or headed chunks)."""
     settings = settings or ChunkSettings()
@@ -120,16 +129,19 @@ def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list
                     question=pair.question,
                     question_number=pair.number,
                     party=pair.party or numbered_parties or None,
+                    speaker="cabinet",
                 )
             )
     first_answer = min((p.answer_start for p in doc.qa_pairs), default=None)
     for k, section in enumerate(doc.sections, start=1):
-        if doc.qa_pairs and (doc.kind == "written_consultation" or section.end <= (first_answer or 0)):
+        if doc.qa_pairs and (doc.kind == "consultation" or section.end <= (first_answer or 0)):
             continue  # preambles and members' text: the product quotes the cabinet's answers
         units = _units(doc.text, section.start, section.end, settings.max_words)
         spans = _pack(doc.text, units, settings.max_words) if units else []
         spans = _merge_small(doc.text, spans, settings.min_words, settings.max_words)
         for i, span in enumerate(spans, start=1):
-            passages.append(_passage(doc, f"s{k}", span, i, len(spans), heading=section.heading))
+            passages.append(
+                _passage(doc, f"s{k}", span, i, len(spans), heading=section.heading, speaker=_speaker(doc))
+            )
     passages.sort(key=lambda p: p.start)
     return passages

@@ -61,7 +61,7 @@ def _signatory(paras: list[Para], intro: str) -> str | None:
 def _kind(paras: list[Para], structure: Structure, text: str, dated_letter: bool) -> Kind:
     head = text[:3000]
     if re.search(r"Verslag van een schriftelijk overleg", head, re.I):
-        return "written_consultation"
+        return "consultation"
     if structure.style == "numbered" or re.search(r"Antwoord(en)? (op )?(Kamer)?vragen", head):
         return "answers"
     if any(p.role == "heading" and p.text.startswith("Verslag van") for p in paras[:8]):
@@ -74,7 +74,7 @@ def _kind(paras: list[Para], structure: Structure, text: str, dated_letter: bool
 
 def _title(kind: Kind, paras: list[Para], intro: str, head: Letterhead, date: str | None) -> str:
     subject = head.subject
-    if kind == "written_consultation":
+    if kind == "consultation":
         for para in paras[:3]:
             m = KAMERSTUK_HEAD.match(para.text)
             if m:
