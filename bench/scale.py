@@ -28,8 +28,8 @@ import numpy as np
 
 from bench import scale_data, scale_index, scale_synth
 from bench.scale_index import CANDIDATES, Latency, Quiet, Variant
-from rag import vectors as rag_vectors
-from rag.lexical import LexicalIndex, tokenize
+from rag.index import vectors as rag_vectors
+from rag.index.lexical import LexicalIndex, tokenize
 from rag.retrieve import RetrievalConfig, Retriever
 
 SEED = 6
@@ -100,7 +100,7 @@ def _fuse() -> Any:
 def lexical_index(
     passages: list[list[int]], sentence_ids: list[list[int]], vocab: dict[str, int]
 ) -> LexicalIndex:
-    """rag.lexical's BM25 (same k1, b and tokens) over passages given as sentence numbers.
+    """rag.index.lexical's BM25 (same k1, b and tokens) over passages given as sentence numbers.
 
     Built from token ids (a passage's tokens are its sentences' tokens); `check_lexical`
     proves it ranks exactly like LexicalIndex.build over the passage texts.
@@ -209,7 +209,7 @@ def run_size(size: int, ctx: SimpleNamespace, results: Results) -> None:
     if not exact_path.exists():
         np.save(ctx.cache / "vectors.tmp.npy", vectors)
         (ctx.cache / "vectors.tmp.npy").replace(exact_path)
-    stored = np.load(exact_path, mmap_mode="r")  # as rag.store keeps the vectors
+    stored = np.load(exact_path, mmap_mode="r")  # as rag.index.store keeps the vectors
     quantizers: dict[int, Any] = {}
     for variant in scale_index.variants_for(size):
         built = scale_index.build_cached(

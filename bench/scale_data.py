@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.lexical import tokenize
+from rag.index.lexical import tokenize
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SGD = Path("/work/shared/data/sgd-ocr-1814-1995/documents.jsonl")
@@ -107,7 +107,7 @@ def load_corpus(path: Path = SGD, sampled_queries: int = 100) -> Corpus:
 
 
 def sentence_tokens(corpus: Corpus) -> tuple[list[list[int]], dict[str, int]]:
-    """Each sentence's BM25 tokens (rag.lexical.tokenize) as ids, and the vocabulary.
+    """Each sentence's BM25 tokens (rag.index.lexical.tokenize) as ids, and the vocabulary.
 
     Tokenising is per word, so a passage's tokens are the concatenation of its sentences'.
     """

@@ -1,10 +1,10 @@
-"""The shipped default at one size, end to end: rag.vectors' index type and settings, as the app runs them.
+"""The shipped default at one size, end to end: rag.index.vectors' index type and settings, as run.
 
 Usage, after `python -m bench.scale` has cached the corpus of that size (vectors, bm25s index):
     nice -n 15 .venv/bin/python -m bench.scale_default [--size 1000000] [--repeats 3]
 
-It builds (or reuses) the index `rag.vectors.build_faiss(vectors, index_type_for(size))` makes,
-searches it with `rag.vectors.search_faiss` exactly as `rag.retrieve` does (one thread, the
+It builds (or reuses) the index `rag.index.vectors.build_faiss(vectors, index_type_for(size))` makes,
+searches it with `rag.index.vectors.search_faiss` exactly as `rag.retrieve` does (one thread, the
 app's 50 candidates, exact re-rank from the memory-mapped float32 vectors), fuses with the
 cached bm25s index through `Retriever.fuse`, and prints recall@10 against exact search, dense
 and hybrid latency p50/p95 for several nprobe values around the default, and the memory of
@@ -23,8 +23,8 @@ import numpy as np
 from bench import scale_data, scale_index
 from bench.scale import _fuse, exact_top
 from bench.scale_index import CANDIDATES, Quiet
-from rag import vectors as rag_vectors
-from rag.lexical import LexicalIndex
+from rag.index import vectors as rag_vectors
+from rag.index.lexical import LexicalIndex
 
 
 def main() -> None:

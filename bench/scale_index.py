@@ -1,7 +1,7 @@
 """Index variants, their build, and how the scale benchmark measures time and memory.
 
-Every search goes through `rag.vectors.search_faiss` (the app's path, with its 50
-candidates); the HNSW efSearch of a variant is set through `rag.vectors.HNSW_EF_SEARCH`,
+Every search goes through `rag.index.vectors.search_faiss` (the app's path, with its 50
+candidates); the HNSW efSearch of a variant is set through `rag.index.vectors.HNSW_EF_SEARCH`,
 the IVF nprobe on the index. Timings wait for a quiet machine (1-minute load average below
 `max_load`) because the machine is shared.
 """
@@ -23,7 +23,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from rag import vectors as rag_vectors
+from rag.index import vectors as rag_vectors
 
 CANDIDATES = 50  # what rag.retrieve asks each retriever for
 TOP_K = 10  # recall@10 against exact search
@@ -32,14 +32,14 @@ lib: Any = faiss  # faiss's stubs don't know the SWIG classes
 
 @dataclass(frozen=True)
 class Variant:
-    """One index configuration: `kind` as in rag.vectors, build and search parameters."""
+    """One index configuration: `kind` as in rag.index.vectors, build and search parameters."""
 
     kind: str
     m: int = 32  # HNSW links per node, or PQ sub-quantizers
     ef_construction: int = 200
     nlist: int = 0
     searches: tuple[int, ...] = ()  # efSearch (HNSW) or nprobe (IVF) values to try
-    threads: int = 1  # OpenMP threads while searching: 1 as the app (rag.vectors.SEARCH_THREADS); 0 all
+    threads: int = 1  # OpenMP threads while searching: 1 as the app (rag.index.vectors.SEARCH_THREADS); 0 all
 
     @property
     def name(self) -> str:
@@ -72,7 +72,7 @@ class Variant:
 
 
 def nlist_for(size: int) -> int:
-    """The IVF list count rag.vectors uses (a power of two near 4 * sqrt(size))."""
+    """The IVF list count rag.index.vectors uses (a power of two near 4 * sqrt(size))."""
     return rag_vectors.nlist_for(size)
 
 
@@ -156,7 +156,7 @@ def build(
 
 
 def is_default(size: int, variant: Variant, search: int | None, rerank: bool) -> bool:
-    """Whether this is what rag.vectors builds and searches by default for `size` passages."""
+    """Whether this is what rag.index.vectors builds and searches by default for `size` passages."""
     kind = rag_vectors.index_type_for(size)
     if variant.kind != kind or variant.threads != (rag_vectors.SEARCH_THREADS or 0):
         return False
@@ -169,7 +169,7 @@ def is_default(size: int, variant: Variant, search: int | None, rerank: bool) ->
 
 
 def set_search(index: faiss.Index, variant: Variant, value: int | None) -> None:
-    """Apply efSearch (through rag.vectors, as the app reads it) or nprobe."""
+    """Apply efSearch (through rag.index.vectors, as the app reads it) or nprobe."""
     if value is None:
         return
     if variant.kind.startswith("hnsw"):
@@ -308,7 +308,7 @@ def rss():
             return int(line.split()[1]) * 1024
 
 import faiss
-from rag.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex
 before = rss()
 if sys.argv[1] == 'faiss':
     kept = faiss.read_index(sys.argv[2])

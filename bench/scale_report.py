@@ -16,7 +16,7 @@ import faiss
 import numpy as np
 
 from bench import scale_data
-from rag import vectors as rag_vectors
+from rag.index import vectors as rag_vectors
 
 MB = 1e6
 DOCS = scale_data.PROJECT_ROOT / "docs"
@@ -244,10 +244,10 @@ vectors of a synthetic row are made independently: they serve speed and memory, 
 Queries: the {questions} development questions (Dutch and English) and 100 seeded sentences sampled
 from the texts, embedded with the query prompt.
 
-**Measurement.** Every dense search goes through `rag.vectors.search_faiss` with the app's 50
+**Measurement.** Every dense search goes through `rag.index.vectors.search_faiss` with the app's 50
 candidates; recall@10 is the share of the exact top 10 (flat inner product) found in the first 10 of
 them, averaged over the queries. "+ re-rank" re-orders the 50 candidates by their exact cosine read
-from the float32 vectors memory-mapped as `rag.store` keeps them (`vectors.npy`). Latency is one query
+from the float32 vectors memory-mapped as `rag.index.store` keeps them (`vectors.npy`). Latency is one query
 at a time, as the app searches, after a warm-up; each figure is the median over {repeats} passes of
 that pass's p50 / p95. The machine is shared, so each pass (and each build) started only when it was
 quiet: the 1-minute load average, less this benchmark's own share of it, below {max_load}, and other
@@ -310,7 +310,7 @@ def section(results: Any, args: Any, ctx: Any) -> str:
         "",
         *dense_table(results),
         "",
-        "### bm25s (Dutch stemming and stop words, as `rag.lexical`)",
+        "### bm25s (Dutch stemming and stop words, as `rag.index.lexical`)",
         "",
         *lexical_table(results),
         "",
@@ -324,7 +324,7 @@ def section(results: Any, args: Any, ctx: Any) -> str:
         "",
         "### The default",
         "",
-        f"`rag.vectors.index_type_for` at the measured sizes: {defaults}; {settings}. "
+        f"`rag.index.vectors.index_type_for` at the measured sizes: {defaults}; {settings}. "
         "Why, from `rag/vectors.py`'s docstring:",
         "",
         *("> " + line if line else ">" for line in doc.splitlines()),

@@ -30,14 +30,14 @@ import numpy as np
 
 from bench.common import CACHE, DOCS, PROJECT_ROOT, Quiet, machine, percentile, revision, table, write_section
 from bench.quality import QUESTIONS, product_index
-from rag.build import build_index, embedding_text
-from rag.compose import compose
-from rag.config import DEFAULT_CORPUS, IndexConfig
-from rag.crosslingual import EN_STOPWORDS
+from rag.answer.compose import compose
 from rag.embed import Embedder, SentenceTransformerEmbedder, load_embedder
-from rag.lexical import tokenize
+from rag.index.build import build_index, embedding_text
+from rag.index.lexical import tokenize
+from rag.index.store import Index
 from rag.pipeline import Pipeline
-from rag.store import Index
+from rag.retrieve.crosslingual import EN_STOPWORDS
+from rag.settings import DEFAULT_CORPUS, IndexConfig
 
 CORPUS_SENTENCES = 100
 FIRST_QUESTION = "Wat zegt het kabinet over het visumbeleid van Servië?"
@@ -64,7 +64,7 @@ class Query:
 
 
 def keywords(question: str, lang: str) -> str:
-    """The question without stop words (English ones, or those rag.lexical drops for Dutch)."""
+    """The question without stop words (English ones, or those rag.index.lexical drops for Dutch)."""
     words = re.findall(r"[\wë'-]+", question)
     if lang == "en":
         return " ".join(w for w in words if w.lower() not in EN_STOPWORDS)
@@ -105,7 +105,7 @@ PHASE_SCRIPT = """
 import json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
-from rag.config import IndexConfig
+from rag.settings import IndexConfig
 from rag.pipeline import open_pipeline
 t1 = time.perf_counter()
 import sentence_transformers  # torch and transformers: the first thing open_pipeline needs
@@ -402,7 +402,7 @@ def latency_lines(rounds: list[Round], queries: list[Query]) -> list[str]:
         "hybrid), then through `Pipeline.ask`, each time with a fresh `Pipeline` after 4 warm-up "
         f"questions; the figures are the medians over {len(rounds)} round(s) of each round's "
         "percentile. English questions cost more: the dense retriever always runs for them and "
-        "their words are translated for BM25 (`rag.crosslingual`).",
+        "their words are translated for BM25 (`rag.retrieve.crosslingual`).",
         "",
         *table(header, latency_rows(rounds, queries)),
         "",
@@ -445,7 +445,7 @@ def build_lines(full: list[Build], noop: list[float]) -> list[str]:
     return [
         "### Index build",
         "",
-        "`rag.build.build_index` of `corpus/` into an empty directory (what `python -m rag index "
+        "`rag.index.build.build_index` of `corpus/` into an empty directory (what `python -m rag index "
         f"--rebuild` does), {len(full)} run(s), then {len(noop)} reruns on the unchanged corpus. A "
         "build embeds three kinds of text: the passages, each of their sentences (for quoting and "
         "the sentence score) and each distinct corpus word (for cross-lingual expansion).",

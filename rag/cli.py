@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rag.config import IndexConfig, check_top_k
 from rag.errors import RagError
 from rag.ingest import chunk_corpus, load_corpus
 from rag.retrieve import MODES, Filters, clean_question
 from rag.serialize import answer_json, hit_json, passage_json
+from rag.settings import IndexConfig, check_top_k
 from rag.types import KIND_LABELS_EN
 
 
@@ -63,8 +63,8 @@ def _config(args: argparse.Namespace) -> IndexConfig:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from rag.build import build_index
     from rag.embed import load_embedder
+    from rag.index.build import build_index
 
     config = _config(args)
     print(f"Indexing {config.corpus_dir} into {config.index_dir} with {config.model} ...", file=sys.stderr)
@@ -198,12 +198,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.present import answer_as_text
+    from rag.answer.present import answer_as_text
 
     filters = _validate(args)
     pipeline = _open(args)
     if args.generator:
-        from rag.generate import Generator
+        from rag.answer.generate import Generator
 
         pipeline.generator = Generator(args.generator, pipeline.embedder)
     docs = pipeline.documents
@@ -234,8 +234,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Open the pipeline (building the index first if there is none) and serve the app."""
+    from rag.index.store import index_exists
     from rag.pipeline import open_pipeline
-    from rag.store import index_exists
     from ui.auth import parse_auth
 
     auth = parse_auth(args.auth) if args.auth else None

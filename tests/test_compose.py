@@ -7,35 +7,15 @@ recorded offsets; [n] markers number the sources in order of first use.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
-from rag.compose import NOT_FOUND
+from rag.answer.compose import NOT_FOUND
+from rag.answer.present import answer_as_text
 from rag.evaluate import is_relevant, load_questions
-from rag.present import answer_as_text
 from rag.serialize import answer_json
-from rag.types import Answer
 
-from .conftest import DATA_DIR
-
-
-def assert_cited_verbatim(answer: Answer, docs) -> None:
-    """The product's core promise, checked on one answer."""
-    if answer.abstained:
-        assert answer.citations == () and answer.text in NOT_FOUND.values()
-        return
-    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
-    assert markers and sorted(set(markers)) == list(range(1, len(answer.citations) + 1))
-    assert list(dict.fromkeys(markers)) == sorted(set(markers))  # numbered in order of first use
-    for citation in answer.citations:
-        doc_text = docs[citation.passage.doc_id].text
-        assert citation.passage.text == doc_text[citation.passage.start : citation.passage.end]
-        for (start, end), quote in zip(citation.spans, citation.quotes, strict=True):
-            assert doc_text[start:end] == quote
-            assert citation.passage.start <= start < end <= citation.passage.end
-            assert quote in citation.passage.text
-            assert f"“{quote}” [{citation.n}]" in answer.text
+from .helpers import DATA_DIR, assert_cited_verbatim
 
 
 @pytest.fixture(scope="module")

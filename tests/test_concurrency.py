@@ -25,7 +25,7 @@ from rag.serialize import answer_json
 
 from .conftest import CORPUS_DIR, DATA_DIR, ROOT
 from .test_ui_api import index_root
-from .test_ui_support import free_port
+from .ui_support import free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
 

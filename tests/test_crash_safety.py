@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from rag.embed import load_embedder
+from rag.index.store import BUILDS, current_build, load_index
 from rag.retrieve import Retriever
-from rag.store import BUILDS, current_build, load_index
 
 from .conftest import CORPUS_DIR, DOC_IDS, ROOT
-from .test_index_retrieval import small_corpus, tiny_model  # noqa: F401 - fixtures
+from .helpers import small_corpus
 
 QUESTIONS = ["opvang in Servië", "visumbeleid", "grensbewaking Frontex"]
 
@@ -71,7 +71,7 @@ def kill_when(proc: subprocess.Popen[str], ready, timeout: float = 120) -> bool:
 
 
 @pytest.fixture
-def indexed(tmp_path, tiny_model):  # noqa: F811
+def indexed(tmp_path, tiny_model):
     corpus = small_corpus(tmp_path)
     index = tmp_path / "index"
     done = start_index(corpus, index, tiny_model)

@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.build import build_index, index_lock
-from rag.config import IndexConfig
 from rag.embed import load_embedder
 from rag.errors import IndexMismatchError, RagError
+from rag.index.build import build_index, index_lock
+from rag.index.store import FILES, current_build, load_index
 from rag.pipeline import open_pipeline
 from rag.retrieve import Filters, RetrievalConfig, Retriever
-from rag.store import FILES, current_build, load_index
+from rag.settings import IndexConfig
 
-from .conftest import CORPUS_DIR, DOC_IDS
+from .helpers import CORPUS_DIR, DOC_IDS, SMALL, small_corpus
 from .tiny_model import build_tiny_model
 
 QUESTIONS = [
@@ -31,25 +31,6 @@ QUESTIONS = [
     "What did the cabinet say about smugglers and the EU-Turkey statement?",
     "grensbeheer Frontex",
 ]
-SMALL = ("answers_2017", "answers_2022", "report_2015")
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("tiny"), seed=0)
-
-
-@pytest.fixture(scope="session")
-def tiny_embedder(tiny_model):
-    return load_embedder(str(tiny_model))
-
-
-def small_corpus(root: Path, keys=SMALL) -> Path:
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    for key in keys:
-        shutil.copy(CORPUS_DIR / f"{DOC_IDS[key]}.txt", corpus / f"{DOC_IDS[key]}.txt")
-    return corpus
 
 
 @pytest.fixture

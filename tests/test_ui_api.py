@@ -23,15 +23,14 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError, AuthenticationError
 
 from rag.cli import run
+from rag.index.store import index_exists
 from rag.retrieve import Filters
 from rag.serialize import answer_json
-from rag.store import index_exists
 from ui.app import build_app, launch_app
 
 from .conftest import CORPUS_DIR, DATA_DIR, DOC_IDS, ROOT
-from .test_ui_support import (
+from .ui_support import (
     free_port,
-    hostile_pipeline,  # noqa: F401  (a fixture)
     running_app,
 )
 
@@ -183,7 +182,7 @@ def test_it_listens_on_loopback_only(app_url):
             sock.connect((address, port))
 
 
-def test_auth_keeps_out_who_does_not_know_the_password(hostile_pipeline):  # noqa: F811
+def test_auth_keeps_out_who_does_not_know_the_password(hostile_pipeline):
     with running_app(hostile_pipeline, auth=("redactie", "geheim")) as url:
         assert get_status(f"{url}config") == 401
         with pytest.raises(AuthenticationError):
@@ -194,7 +193,7 @@ def test_auth_keeps_out_who_does_not_know_the_password(hostile_pipeline):  # noq
         assert result["question"] == "Frontex"
 
 
-def test_a_taken_port_is_a_clear_error(hostile_pipeline):  # noqa: F811
+def test_a_taken_port_is_a_clear_error(hostile_pipeline):
     from rag.errors import RagError
 
     with socket.socket() as sock:

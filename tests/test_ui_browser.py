@@ -18,7 +18,7 @@ import pytest
 from rag.retrieve import Filters
 from ui.render import answer_markdown
 
-from .test_ui_support import (
+from .ui_support import (
     ARGS,
     CHROMIUM,
     HOSTILE_ID,
@@ -26,7 +26,6 @@ from .test_ui_support import (
     HOSTILE_STRINGS,
     IMG,
     LINK,
-    hostile_pipeline,  # noqa: F401  (a fixture)
     running_app,
 )
 
@@ -252,7 +251,7 @@ def test_copy_puts_the_answer_with_its_sources_on_the_clipboard(tab, real_pipeli
     )
 
 
-def test_a_hostile_document_shows_as_text_and_runs_nothing(browser, hostile_pipeline):  # noqa: F811
+def test_a_hostile_document_shows_as_text_and_runs_nothing(browser, hostile_pipeline):
     with running_app(hostile_pipeline) as url:
         tab = Tab(browser, url)
         try:
@@ -280,7 +279,7 @@ def test_a_hostile_document_shows_as_text_and_runs_nothing(browser, hostile_pipe
             tab.close()
 
 
-def test_a_mistake_in_the_filters_is_explained_in_the_chat(browser, hostile_pipeline):  # noqa: F811
+def test_a_mistake_in_the_filters_is_explained_in_the_chat(browser, hostile_pipeline):
     with running_app(hostile_pipeline) as url:
         tab = Tab(browser, url)
         try:

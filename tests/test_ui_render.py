@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from rag.compose import NOT_FOUND, abstain
+from rag.answer.compose import NOT_FOUND, abstain
 from rag.errors import RagError
 from rag.types import Answer, Citation
 from ui.corpus import document_choices, parties_present, split_parties, summarize
@@ -39,14 +39,13 @@ from ui.render import (
 from ui.session import make_filters
 
 from .conftest import ROOT
-from .test_ui_support import (
+from .ui_support import (
     HOSTILE_ID,
     HOSTILE_QUESTION,
     HOSTILE_STRINGS,
     IMG,
     LINK,
     SCRIPT,
-    hostile_pipeline,  # noqa: F401  (a fixture)
     parse_html,
     with_class,
 )
@@ -72,7 +71,7 @@ MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethro
 
 
 @pytest.fixture(scope="module")
-def hostile_answer(hostile_pipeline) -> Answer:  # noqa: F811
+def hostile_answer(hostile_pipeline) -> Answer:
     answer = hostile_pipeline.ask(HOSTILE_QUESTION, mode="lexical", top_k=3)
     assert answer.citations and answer.citations[0].passage.doc_id == HOSTILE_ID
     return answer
@@ -136,7 +135,7 @@ def test_highlighted_marks_exactly_the_spans_clipped_and_merged():
     assert parse_html(out).text() == "abcdef"
 
 
-def test_sources_panel_highlights_the_quotes_at_their_offsets(hostile_pipeline):  # noqa: F811
+def test_sources_panel_highlights_the_quotes_at_their_offsets(hostile_pipeline):
     docs = hostile_pipeline.documents
     answer = hostile_pipeline.ask("Wat zegt het kabinet over het visumbeleid van Servië?")
     tree = parse_html(sources_html(answer, docs, "nl"))
@@ -153,7 +152,7 @@ def test_sources_panel_highlights_the_quotes_at_their_offsets(hostile_pipeline):
             assert citation.passage.question in card.text()
 
 
-def test_document_view_shows_the_whole_document_with_the_passage_in_focus(hostile_pipeline):  # noqa: F811
+def test_document_view_shows_the_whole_document_with_the_passage_in_focus(hostile_pipeline):
     docs = hostile_pipeline.documents
     answer = hostile_pipeline.ask("How many asylum seekers are staying in Serbia?")
     for citation in answer.citations:
@@ -192,7 +191,7 @@ def test_answer_markers_become_citation_marks_and_the_text_is_kept():
     assert tree.find_all(with_class("kr-answer-4"))
 
 
-def test_answer_streams_in_growing_prefixes_never_inside_a_marker(hostile_pipeline):  # noqa: F811
+def test_answer_streams_in_growing_prefixes_never_inside_a_marker(hostile_pipeline):
     answer = hostile_pipeline.ask("Wat zegt het kabinet over het visumbeleid van Servië?")
     chunks = answer_chunks(answer.text)
     assert len(chunks) >= 3 and chunks[-1] == answer.text
@@ -204,7 +203,7 @@ def test_answer_streams_in_growing_prefixes_never_inside_a_marker(hostile_pipeli
             assert "kr-typing" in answer_html(chunk, len(answer.citations), streaming=True)
 
 
-def test_rendering_is_pure(hostile_pipeline):  # noqa: F811
+def test_rendering_is_pure(hostile_pipeline):
     docs = hostile_pipeline.documents
     answer = hostile_pipeline.ask("Hoeveel migranten verblijven in Servië?")
     before = repr(answer)
@@ -221,7 +220,7 @@ def test_rendering_is_pure(hostile_pipeline):  # noqa: F811
 # --- copying and the empty state -----------------------------------------------------------------
 
 
-def test_copied_markdown_lists_quotes_and_numbered_sources(hostile_pipeline):  # noqa: F811
+def test_copied_markdown_lists_quotes_and_numbered_sources(hostile_pipeline):
     docs = hostile_pipeline.documents
     answer = hostile_pipeline.ask("What did the cabinet say about Frontex at the Serbian border?")
     markdown = answer_markdown(answer, docs)
@@ -235,7 +234,7 @@ def test_copied_markdown_lists_quotes_and_numbered_sources(hostile_pipeline):  #
     assert rendered.count("<blockquote>") == 1
 
 
-def test_an_abstention_lists_the_nearest_passages(hostile_pipeline):  # noqa: F811
+def test_an_abstention_lists_the_nearest_passages(hostile_pipeline):
     docs = hostile_pipeline.documents
     question = "Wat vindt het kabinet van de prijs van kaas in Gouda?"
     answer = abstain(question, "nl", hostile_pipeline.search(question, top_k=5))
@@ -278,7 +277,7 @@ def test_a_malformed_date_filter_says_how_to_write_it():
 # --- a hostile document -----------------------------------------------------------------------
 
 
-def test_hostile_document_renders_as_text_in_every_view(hostile_pipeline, hostile_answer):  # noqa: F811
+def test_hostile_document_renders_as_text_in_every_view(hostile_pipeline, hostile_answer):
     docs = hostile_pipeline.documents
     doc = docs[HOSTILE_ID]
     panel = sources_html(hostile_answer, docs, "nl")
@@ -295,7 +294,7 @@ def test_hostile_document_renders_as_text_in_every_view(hostile_pipeline, hostil
     assert "{{" not in view and "${" not in view  # nothing a template engine would expand
 
 
-def test_hostile_text_stays_text_in_the_chat_and_in_the_copy(hostile_pipeline, hostile_answer):  # noqa: F811
+def test_hostile_text_stays_text_in_the_chat_and_in_the_copy(hostile_pipeline, hostile_answer):
     docs = hostile_pipeline.documents
     chat = answer_html(hostile_answer.text, len(hostile_answer.citations))
     assert_inert(chat)

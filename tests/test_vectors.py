@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag import vectors
-from rag.build import build_index
-from rag.config import IndexConfig
+from rag.index import vectors
+from rag.index.build import build_index
+from rag.index.store import load_index
 from rag.retrieve import Retriever
-from rag.store import load_index
+from rag.settings import IndexConfig
 
-from .test_index_retrieval import QUESTIONS, small_corpus, tiny_embedder, tiny_model  # noqa: F401
+from .helpers import small_corpus
+from .test_index_retrieval import QUESTIONS
 
 
 def clustered(n: int, dim: int = 32, clusters: int = 50, seed: int = 0) -> np.ndarray:
@@ -61,8 +62,8 @@ def test_a_small_filter_on_an_approximate_index_is_searched_exactly():
 
 def test_a_corpus_past_the_threshold_gets_ivf_and_the_same_scores(
     tmp_path,
-    tiny_model,  # noqa: F811
-    tiny_embedder,  # noqa: F811
+    tiny_model,
+    tiny_embedder,
     monkeypatch,
 ):
     monkeypatch.setattr(vectors, "APPROXIMATE_THRESHOLD", 10)

@@ -1,8 +1,9 @@
 """A tiny, real sentence-transformers model built inside the tests.
 
-A 2-layer BERT (hidden size 32) with a WordPiece tokenizer trained on the bundled corpus,
-randomly initialised from a seed, saved as a normal sentence-transformers directory. Tests
-load it through the same code path a user's `--model DIR` takes.
+A 2-layer BERT (hidden size 32) with a WordPiece tokenizer trained on the bundled corpus
+(committed under tests/data/tiny_tokenizer/), randomly initialised from a seed, saved as a
+normal sentence-transformers directory. Tests load it through the same code path a user's
+`--model DIR` takes. Fixtures that use it live in conftest.py.
 """
 
 from __future__ import annotations
@@ -10,26 +11,35 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from .conftest import CORPUS_DIR
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def corpus_lines() -> list[str]:
-    return [line for path in sorted(CORPUS_DIR.glob("*.txt")) for line in path.read_text().splitlines()]
+TOKENIZER_DIR = Path(__file__).resolve().parent / "data" / "tiny_tokenizer"
+
+
+def load_tokenizer():
+    """The committed WordPiece tokenizer (see `train_tokenizer`): the same tokens in every process."""
+    from transformers import BertTokenizerFast
+
+    return BertTokenizerFast.from_pretrained(str(TOKENIZER_DIR))
 
 
 def train_tokenizer():
-    """A WordPiece tokenizer (BERT-style) trained on the bundled corpus."""
+    """Train the BERT-style WordPiece tokenizer on the bundled corpus (how TOKENIZER_DIR was made).
+
+    The trainer is not deterministic (its token set differs from run to run), so the tests load
+    the committed result instead of training; run `python -m tests.tiny_model` to remake it.
+    """
     from tokenizers import Tokenizer, normalizers, pre_tokenizers, processors, trainers
     from tokenizers.models import WordPiece
     from transformers import BertTokenizerFast
 
+    lines = [line for path in sorted(CORPUS_DIR.glob("*.txt")) for line in path.read_text().splitlines()]
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     tok = Tokenizer(WordPiece(unk_token="[UNK]"))
     tok.normalizer = normalizers.BertNormalizer(lowercase=True, strip_accents=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(
-        corpus_lines(), trainers.WordPieceTrainer(vocab_size=3000, special_tokens=specials)
-    )
+    tok.train_from_iterator(lines, trainers.WordPieceTrainer(vocab_size=3000, special_tokens=specials))
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
@@ -45,7 +55,7 @@ def build_tiny_generator(path: Path, kind: str, seed: int = 0) -> Path:
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel, T5Config, T5ForConditionalGeneration
 
-    tokenizer = train_tokenizer()
+    tokenizer = load_tokenizer()
     torch.manual_seed(seed)
     vocab, pad, eos = tokenizer.vocab_size, tokenizer.pad_token_id, tokenizer.sep_token_id
     if kind == "causal":
@@ -71,7 +81,7 @@ def build_tiny_model(
     from sentence_transformers.sentence_transformer import modules as models
     from transformers import BertConfig, BertModel
 
-    fast = train_tokenizer()
+    fast = load_tokenizer()
     config = BertConfig(
         vocab_size=fast.vocab_size, hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=hidden * 2, max_position_embeddings=position_embeddings,
@@ -92,3 +102,8 @@ def build_tiny_model(
     out = path / "model"
     model.save(str(out))
     return out
+
+
+if __name__ == "__main__":
+    train_tokenizer().save_pretrained(str(TOKENIZER_DIR))
+    print(f"wrote {TOKENIZER_DIR}")

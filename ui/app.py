@@ -16,11 +16,11 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from rag.config import PROJECT_ROOT
 from rag.errors import RagError
-from rag.language import detect_language
 from rag.pipeline import Pipeline
+from rag.retrieve.language import detect_language
 from rag.serialize import answer_json
+from rag.settings import PROJECT_ROOT
 from rag.types import Answer
 from ui import assets
 from ui.corpus import summarize

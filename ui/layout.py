@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.present import kind_label
+from rag.answer.present import kind_label
 from rag.retrieve import MODES
 from rag.types import Document, Passage
 from ui import assets

@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.compose import FRAMING, NOT_FOUND
-from rag.present import format_date, kind_label, source_label
+from rag.answer.compose import FRAMING, NOT_FOUND
+from rag.answer.present import format_date, kind_label, source_label
 from rag.types import Answer, Document, Footnote, Passage
 from ui.corpus import CorpusSummary
 from ui.escape import escape_markdown, escape_text, safe_url

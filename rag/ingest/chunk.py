@@ -9,26 +9,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from rag.ingest.sentences import count_words, sentence_spans
+from rag.settings import ChunkSettings
 from rag.types import Document, Passage, Speaker
-
-
-@dataclass(frozen=True)
-class ChunkSettings:
-    """Passage sizes in words; recorded in the index manifest."""
-
-    max_words: int = 250
-    min_words: int = 80
-
-    def __post_init__(self) -> None:
-        if self.min_words < 1 or self.max_words < self.min_words:
-            raise ValueError(
-                f"chunk sizes must satisfy 1 <= min_words <= max_words, got "
-                f"min_words={self.min_words}, max_words={self.max_words}"
-            )
-
 
 Span = tuple[int, int]
 

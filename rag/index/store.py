@@ -19,9 +19,9 @@ import numpy as np
 
 from rag.codec import document_from_dict, passage_from_dict
 from rag.errors import REBUILD_HINT, IndexMismatchError, RagError
-from rag.lexical import LexicalIndex
+from rag.index.lexical import LexicalIndex
 from rag.types import Document, Passage
-from rag.vectors import read_faiss
+from rag.index.vectors import read_faiss
 
 FORMAT_VERSION = 1
 CURRENT = "CURRENT"

@@ -11,20 +11,18 @@ hidden in documents cannot change what is cited: the check looks only at the tex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from rag.errors import RagError
+from rag.index.lexical import tokenize
 from rag.ingest.sentences import sentence_spans
-from rag.lexical import tokenize
+from rag.settings import SupportCheck
 from rag.types import Answer, Citation, Hit, Passage
 
 if TYPE_CHECKING:
     from rag.embed import Embedder
+    from rag.index.store import Index
     from rag.retrieve import Query
-    from rag.store import Index
 
 PROMPT = {
     "nl": (
@@ -41,15 +39,6 @@ PROMPT = {
 CITE = re.compile(r"\[(\d{1,2})\]")
 
 
-@dataclass(frozen=True)
-class SupportCheck:
-    """Thresholds for accepting a generated sentence (tested in tests/test_generate.py)."""
-
-    min_similarity: float = 0.86  # cosine with the closest sentence of a cited passage
-    min_overlap: float = 0.5  # share of the sentence's content words found in the cited passages
-    min_words: int = 4
-
-
 def check_sentence(
     sentence: str,
     cited: list[int],
@@ -57,24 +46,34 @@ def check_sentence(
     embedder: Embedder,
     check: SupportCheck,
 ) -> tuple[int, tuple[int, int]] | None:
-    """(citation, supporting span) when the sentence is supported by a passage it cites, else None."""
+    """(citation, supporting span) when one sentence of a cited passage supports it, else None.
+
+    The supporting sentence is the one that contains the claim: it must hold at least
+    `check.min_overlap` of the claim's content words itself (not merely somewhere in its
+    passage) and be within `check.min_similarity` in embedding space. Among those, the one
+    holding most of the claim's words wins; the cosine breaks ties.
+    """
     text = CITE.sub("", sentence).strip()
     words = set(tokenize(text))
     if len(text.split()) < check.min_words or not words:
         return None
     vector = embedder.encode_passages([text])[0]
-    best: tuple[float, int, tuple[int, int]] | None = None
+    best: tuple[float, float, int, tuple[int, int]] | None = None
     for n in cited:
         passage = passages[n - 1]
-        overlap = len(words & set(tokenize(passage.text))) / len(words)
-        if overlap < check.min_overlap:
-            continue
         spans = sentence_spans(passage.text)
-        sims = embedder.encode_passages([passage.text[a:b] for a, b in spans]) @ vector
-        k = int(np.argmax(sims))
-        if sims[k] >= check.min_similarity and (best is None or sims[k] > best[0]):
-            best = (float(sims[k]), n, (passage.start + spans[k][0], passage.start + spans[k][1]))
-    return None if best is None else (best[1], best[2])
+        overlaps = [len(words & set(tokenize(passage.text[a:b]))) / len(words) for a, b in spans]
+        candidates = [k for k, share in enumerate(overlaps) if share >= check.min_overlap]
+        if not candidates:
+            continue
+        texts = [passage.text[spans[k][0] : spans[k][1]] for k in candidates]
+        sims = embedder.encode_passages(texts) @ vector
+        for k, sim in zip(candidates, sims, strict=True):
+            key = (overlaps[k], float(sim))
+            if sim >= check.min_similarity and (best is None or key > best[:2]):
+                span = (passage.start + spans[k][0], passage.start + spans[k][1])
+                best = (*key, n, span)
+    return None if best is None else (best[2], best[3])
 
 
 class Generator:

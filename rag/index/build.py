@@ -23,16 +23,16 @@ from typing import Any
 import numpy as np
 
 from rag.codec import document_to_dict, passage_to_dict
-from rag.config import IndexConfig
-from rag.crosslingual import vocabulary
+from rag.settings import IndexConfig
+from rag.retrieve.crosslingual import vocabulary
 from rag.embed import Embedder
 from rag.errors import RagError
 from rag.ingest import IngestWarning, chunk_corpus, load_corpus
 from rag.ingest.sentences import sentence_spans
-from rag.lexical import LexicalIndex
-from rag.store import BUILDS, FILES, FORMAT_VERSION, LEXICAL_DIR, current_build, publish, write_json
+from rag.index.lexical import LexicalIndex
+from rag.index.store import BUILDS, FILES, FORMAT_VERSION, LEXICAL_DIR, current_build, publish, write_json
 from rag.types import Document, Passage
-from rag.vectors import build_faiss, index_type_for, write_faiss
+from rag.index.vectors import build_faiss, index_type_for, write_faiss
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
 INGEST_VERSION = 1  # bump when ingestion turns the same file into different passages

@@ -1,29 +1,19 @@
-"""Shared helpers of the app's tests (no tests here): a hostile corpus, a running app, HTML parsing.
+"""Shared helpers of the app's tests: a hostile corpus, a running app, HTML parsing.
 
 The hostile corpus holds one set of answers to parliamentary questions whose title, party,
 questions and answers carry `<script>`, an `<img onerror>`, Markdown links and images and
-other markup; it is indexed with the tiny real model of tests/tiny_model.py.
+other markup; conftest.py's `hostile_pipeline` indexes it with the tiny real model.
 """
 
 from __future__ import annotations
 
 import contextlib
-import shutil
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-import pytest
-
-from rag.build import build_index
-from rag.compose import ComposeConfig
-from rag.config import IndexConfig
-from rag.embed import load_embedder
-from rag.pipeline import Pipeline, open_pipeline
-
-from .conftest import CORPUS_DIR, DOC_IDS
-from .tiny_model import build_tiny_model
+from rag.pipeline import Pipeline
 
 HOSTILE_ID = "2023-05-01_antwoorden-kamervragen_hostile"
 SCRIPT = "<script>alert(1)</script>"
@@ -67,27 +57,6 @@ ARGS = [
     "--no-first-run",
 ]
 CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def hostile_pipeline(tmp_path_factory) -> Pipeline:
-    """The hostile document and two bundled ones, indexed with the tiny model.
-
-    The tiny model's cosines are meaningless, so the composer is told never to abstain:
-    these tests are about rendering what it quotes, not about answer quality.
-    """
-    root = tmp_path_factory.mktemp("hostile")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / f"{HOSTILE_ID}.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
-    for key in ("answers_2017", "answers_2022"):
-        shutil.copy(CORPUS_DIR / f"{DOC_IDS[key]}.txt", corpus)
-    model = build_tiny_model(root, seed=0)
-    config = IndexConfig(corpus_dir=corpus, index_dir=root / "index", model=str(model))
-    build_index(config, load_embedder(str(model)), progress=False)
-    pipeline = open_pipeline(config, build_if_missing=False, log=lambda message: None)
-    pipeline.composing = ComposeConfig(abstain_below_nl=-10.0, abstain_below_en=-10.0)
-    return pipeline
 
 
 def free_port() -> int:

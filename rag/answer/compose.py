@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.lexical import tokenize
-from rag.store import Index
+from rag.index.lexical import tokenize
+from rag.index.store import Index
+from rag.settings import ComposeConfig
 from rag.types import Answer, Citation, Hit, Passage
 
 NOT_FOUND = {
@@ -22,35 +23,6 @@ NOT_FOUND = {
     "en": "I found no answer from the cabinet to this in the indexed documents.",
 }
 FRAMING = {"nl": "Volgens het kabinet:", "en": "According to the cabinet:"}
-
-
-@dataclass(frozen=True)
-class ComposeConfig:
-    """How answers are put together; thresholds calibrated on tests/data/dev_questions.jsonl."""
-
-    hits_considered: int = 5
-    max_quotes: int = 4
-    max_words: int = 120
-    lexical_weight: float = 0.15  # share of the question's (stemmed) words found in a sentence
-    rank_weight: float = 0.02  # small preference for sentences of higher-ranked passages
-    keep_within: float = 0.06  # quote sentences scoring within this of the best one
-    min_words: int = 5  # shorter sentences ("Ja.") are quoted with their neighbour
-    # Evidence strength = best sentence cosine + w * best dense score of the hits; abstain below
-    # the language's threshold (cross-lingual cosines run lower). On the development questions
-    # Dutch separates best with the dense score added (AUC 0.99), English with the sentence
-    # cosine alone (AUC 0.93); thresholds keep wrong abstentions under 5% (BENCHMARKS.md).
-    dense_weight_nl: float = 1.0
-    dense_weight_en: float = 0.0
-    abstain_below_nl: float = 2.105
-    abstain_below_en: float = 0.810
-
-    def strength(self, best_sentence: float, hits: list[Hit], lang: str) -> float:
-        dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
-        weight = self.dense_weight_en if lang == "en" else self.dense_weight_nl
-        return best_sentence + weight * dense
-
-    def threshold(self, lang: str) -> float:
-        return self.abstain_below_en if lang == "en" else self.abstain_below_nl
 
 
 @dataclass(frozen=True)
@@ -203,6 +175,7 @@ def compose(
     terms = set(tokenize(query_text or question))
     scored = score_sentences(index, vector, terms, hits, config)
     best_semantic = max((s.semantic for s in scored), default=0.0)
-    if not scored or config.strength(best_semantic, hits, lang) < config.threshold(lang):
+    best_dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
+    if not scored or config.strength(best_semantic, best_dense, lang) < config.threshold(lang):
         return abstain(question, lang, hits)
     return build_answer(index, question, lang, hits, select(index, scored, config))

@@ -2,87 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
-from rag.config import MAX_QUESTION_CHARS, check_top_k
-from rag.crosslingual import TermTranslator
 from rag.embed import Embedder
 from rag.errors import RagError
-from rag.language import detect_language
-from rag.store import Index
+from rag.index.store import Index
+from rag.index.vectors import search_faiss
+from rag.retrieve.crosslingual import TermTranslator
+from rag.retrieve.filters import Filters, allowed_rows
+from rag.retrieve.language import detect_language
+from rag.settings import MAX_QUESTION_CHARS, MODES, RetrievalConfig, check_top_k
 from rag.types import Hit, Passage
-from rag.vectors import search_faiss
-
-MODES = ("hybrid", "dense", "lexical")
-DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
-
-
-def valid_date(value: object) -> bool:
-    """An ISO date, year-month or year that exists on the calendar."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        return False
-    try:
-        dt.datetime.strptime(value, DATE_FORMATS[len(value)])
-    except ValueError:
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval to documents, kinds, parties and a date range (ISO dates, inclusive)."""
-
-    doc_ids: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    parties: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("since", "until"):
-            value = getattr(self, name)
-            if value is not None and not valid_date(value):
-                raise RagError(
-                    f"--{name} must be a date like 2022-12-31 (or 2022-12, or 2022), got '{value}'.",
-                    "Write it as YYYY-MM-DD, YYYY-MM or YYYY, a date that exists.",
-                )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.doc_ids or self.kinds or self.parties or self.since or self.until)
-
-
-def party_matches(wanted: str, party: str | None) -> bool:
-    """'PvdA' matches 'PvdA en GroenLinks'; comparison ignores case."""
-    if not party:
-        return False
-    names = {p.strip().lower() for p in re.split(r",|\ben\b|-", party) if p.strip()}
-    return wanted.strip().lower() in names or wanted.strip().lower() == party.lower()
-
-
-def allowed_rows(index: Index, filters: Filters) -> np.ndarray | None:
-    """Rows that pass the filters (None when nothing is filtered)."""
-    if not filters.active:
-        return None
-    rows = []
-    for row, p in enumerate(index.passages):
-        doc = index.documents[p.doc_id]
-        date = doc.date or ""
-        if (
-            (filters.doc_ids and p.doc_id not in filters.doc_ids)
-            or (filters.kinds and doc.kind not in filters.kinds)
-            or (filters.parties and not any(party_matches(w, p.party) for w in filters.parties))
-            or (filters.since and (not date or date < filters.since))
-            or (filters.until and (not date or date[: len(filters.until)] > filters.until))
-        ):
-            continue
-        rows.append(row)
-    return np.asarray(rows, dtype=np.int64)
 
 
 def clean_question(question: object) -> str:
@@ -125,34 +59,13 @@ class Retrieval:
     lexical_text: str
 
 
-@dataclass(frozen=True)
-class RetrievalConfig:
-    """How hits are found and fused; the weights were tuned on tests/data/dev_questions.jsonl."""
-
-    mode: str = "hybrid"
-    top_k: int = 5
-    candidates: int = 50  # per retriever, before fusion
-    rrf_k: int = 60
-    dense_weight: float = 1.0
-    lexical_weight_nl: float = 0.5
-    lexical_weight_en: float = 0.75  # with cross-lingual expansion (R@5 0.943 at 0.7-0.8, 0.900 at 0.5)
-    sentence_weight: float = 0.5
-    expansion_depth: int = 20  # dense hits whose words may translate an English question
-    context_weight: float = 0.6  # weight of earlier questions in a follow-up's vector
-
-    def __post_init__(self) -> None:
-        if self.mode not in MODES:
-            raise RagError(f"Unknown retrieval mode '{self.mode}'.", f"Use one of: {', '.join(MODES)}.")
-        check_top_k(self.top_k)
-
-
 class Retriever:
     """Searches one loaded index with one embedder.
 
     Dense score of a passage: its cosine with the question plus `sentence_weight` times the
     best cosine of one of its sentences (a fact stated in one sentence is not diluted by the
     rest of a long answer). Lexical search of an English question adds the Dutch corpus words
-    nearest to its words (rag.crosslingual).
+    nearest to its words (rag.retrieve.crosslingual).
     """
 
     def __init__(self, index: Index, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
@@ -178,7 +91,7 @@ class Retriever:
         """The dense score of passages the dense search did not return (lexical-only hits).
 
         Every hit carries its dense score, whatever the mode, so that the answer's evidence
-        strength (rag.compose) means the same in every mode.
+        strength (rag.answer.compose) means the same in every mode.
         """
         if not rows:
             return {}

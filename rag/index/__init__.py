@@ -1,0 +1,2 @@
+"""The on-disk index: building it (build), its files (store), dense vectors (vectors) and the
+Dutch BM25 index (lexical)."""

