@@ -57,8 +57,13 @@ def _compose(match: re.Match[str]) -> str:
 
 
 def normalize_chars(text: str) -> str:
-    """Clean the characters of extracted text (never adds or removes words)."""
+    """Clean the characters of extracted text (never adds or removes words).
+
+    A soft hyphen is invisible inside a word ("uitzon\u00addering") and a hyphenation point
+    at the end of a line (where it becomes a hyphen, which the line joiner then judges).
+    """
     text = _C1.sub(_c1, text)
+    text = re.sub("\u00ad(?=[ \t]*(?:\n|$))", "-", text).replace("\u00ad", "")
     for ligature, letters in _LIGATURES.items():
         text = text.replace(ligature, letters)
     text = _LOOSE_ACCENT.sub(_compose, text)
