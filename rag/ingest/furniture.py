@@ -16,6 +16,7 @@ from rag.ingest.furniture_patterns import (
     DATE_LINE,
     IDENTIFIER,
     INLINE_FURNITURE,
+    INLINE_HINTS,
     LETTER_DATE_LINE,
     LETTERHEAD_LINES,
     MASTHEAD_LINES,
@@ -26,6 +27,7 @@ from rag.ingest.furniture_patterns import (
     TOC_ENTRY,
     TOC_HEADING,
     TOC_SCAN_LINES,
+    WHOLE_LINE,
 )
 from rag.ingest.lines import Line
 
@@ -81,6 +83,8 @@ def _cut_inline(text: str, head: Letterhead) -> str:
     beside the ISSN, the place and year, or a running footer); a Kamerstuk id elsewhere
     (``(kst-30552-3)`` in a footnote) is a reference and stays.
     """
+    if not any(hint in text for hint in INLINE_HINTS):
+        return text
     original = text
     for pattern in INLINE_FURNITURE:
         if pattern.search(text):
@@ -104,6 +108,8 @@ def _cut_inline(text: str, head: Letterhead) -> str:
 def _letterhead_line(lines: list[Line], i: int, head: Letterhead, in_head: bool) -> bool:
     """Blank line i when it is letterhead or masthead; keep the values it carries."""
     text = lines[i].text
+    if not WHOLE_LINE.match(text):
+        return False
     if any(p.match(text) for p in RUNNING_LINES):
         head.running_lines.append(text.strip())
         head.identifiers += [m.group(0) for m in IDENTIFIER.finditer(text)]

@@ -72,3 +72,19 @@ SUBJECT_LINE = re.compile(r"^\s*(?:Onderwerp|Betreft)\s+(\S.*?)\s*$")
 TOC_HEADING = re.compile(r"^\s*(Inhoudsopgave|Inhoud)\s*$")
 TOC_ENTRY = re.compile(r"^\s*\S.{3,}?(\s{2,}|\.{3,}\s*)\d{1,3}\s*$")
 TOC_SCAN_LINES = 60
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` matches (a quick first test)."""
+    parts = [f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in patterns]
+    return re.compile("|".join(parts))
+
+
+# A line that none of these matches is no letterhead, masthead or running line (most lines).
+_LABEL_LINE = re.compile(r"^\s*(?:" + "|".join(map(re.escape, REFERENCE_LABELS)) + r")\s*:?\s*$", re.I)
+WHOLE_LINE = _any_of(
+    [*RUNNING_LINES, *LETTERHEAD_LINES, *MASTHEAD_LINES, MASTHEAD_NUMBER, DATE_LINE, LETTER_DATE_LINE,
+     SUBJECT_LINE, _LABEL_LINE]
+)  # fmt: skip
+# Words one of which every piece of inline furniture contains.
+INLINE_HINTS = ("ergaderjaar", "ISSN", "Gravenhage", "agina", "-tk-", "-ek-", "kst-")

@@ -100,7 +100,7 @@ class GlueRepair:
     @classmethod
     def for_document(cls, texts: list[str], vocabulary: Vocabulary | None = None) -> GlueRepair:
         """A repairer that also trusts the words the document itself uses ("asielaanvraag")."""
-        words = Counter(m.group(0).lower() for text in texts for m in WORD.finditer(text))
+        words = Counter(word.lower() for text in texts for word in WORD.findall(text))
         return cls(vocabulary, words)
 
     def split_letters(self, token: str) -> str | None:
@@ -217,10 +217,10 @@ class GlueRepair:
         found: list[Repair] = []
         for m in TOKEN.finditer(text):
             token = m.group(0)
-            if token[0].isupper() and not _sentence_start(text, m.start()):
+            split = self.split_letters(token)
+            if split is None or (token[0].isupper() and not _sentence_start(text, m.start())):
                 continue  # a capital inside a sentence starts a name ("Deerenberg", "Oudegein")
-            if split := self.split_letters(token):
-                found.append(Repair(m.start(), m.end(), token, split, "letters"))
+            found.append(Repair(m.start(), m.end(), token, split, "letters"))
         for m in CAMEL.finditer(text):
             if fixed := self._camel(m):
                 found.append(Repair(m.start(), m.end(), m.group(0), fixed, "camel"))
