@@ -21,6 +21,7 @@ from rag.ingest.furniture_patterns import (
     LETTERHEAD_LINES,
     MASTHEAD_LINES,
     MASTHEAD_NUMBER,
+    MINISTRY_BLOCK,
     REFERENCE_LABELS,
     RUNNING_LINES,
     SUBJECT_LINE,
@@ -120,6 +121,11 @@ def _letterhead_line(lines: list[Line], i: int, head: Letterhead, in_head: bool)
             head.date = head.date or m.group(1)
         elif m := SUBJECT_LINE.match(text):
             head.subject = head.subject or m.group(1)
+        elif MINISTRY_BLOCK.match(text):
+            for j in range(i + 1, min(i + 4, len(lines))):
+                if lines[j].blank or len(lines[j].text.split()) > 4:
+                    break
+                _blank(lines, j, head)
         elif (label := text.strip().lower().rstrip(":")) in REFERENCE_LABELS:
             value_at = _next_content(lines, i)
             if value_at is not None and len(lines[value_at].text.split()) <= 3:

@@ -82,8 +82,8 @@ def _sentence_start(text: str, at: int) -> bool:
 
 def _inflection(left: str, right: str) -> bool:
     """True when left + right reads as an inflected word ("financieren" + "de")."""
-    if right == "en":
-        return not left.endswith(("e", "n", "a", "o", "i", "u"))
+    if right == "en":  # a plural or verb ending, unless the word cannot take one
+        return not left.endswith(("e", "n", "a", "o", "i", "u", "s"))
     return right in SUFFIX_WORDS
 
 
@@ -158,8 +158,9 @@ class GlueRepair:
             if gain <= FUNCTION_MARGIN or (lo not in FUNCTION_WORDS and _inflection(lo, ro)):
                 return None  # "financierende" is inflected, not "financieren de"
             # A verb particle before a content word makes a compound far too often to split
-            # ("bijhouding", "afzending", "aanvoerkanalen", "inreis").
-            return None if lo in PARTICLES else gain
+            # ("bijhouding", "afzending", "aanvoerkanalen", "inreis"), except before what no
+            # compound takes: an inflected adjective or a common plural ("op verschillende").
+            return None if lo in PARTICLES and not self._phrase_after_particle(ro) else gain
         if len(left) < 3 or len(right) < 4 or self.document_words[(lo + ro)] > 1:
             return None  # a compound the document uses more than once is a word
         if self._inflected_adjective(lo):
@@ -177,6 +178,22 @@ class GlueRepair:
             known = head in PARTICLES and rest not in FUNCTION_WORDS and self.words.z(rest) >= MIN_PART_ZIPF
             if known and self.words.starts_words(head + rest[: max(2, len(rest) - 2)]):
                 return True
+        return False
+
+    def _phrase_after_particle(self, word: str) -> bool:
+        """An inflected adjective or a plural noun ("verschillende", "lidstaten", "medewerkers"),
+        but not a participle or an infinitive, which do follow a particle ("uitreizende")."""
+        if word.endswith(("ende", "ingen", "ies", "ties")) or self.words.z(word) < 3.5:
+            return False
+        if self._inflected_adjective(word):
+            return True
+        if word.endswith("s"):
+            return self.words.z(word[:-1]) >= MIN_PART_ZIPF  # medewerkers <- medewerker
+        if word.endswith("en") and len(word) >= 6:
+            base = word[:-2]
+            doubled = base[:-2] + base[-2] * 2 + base[-1] if len(base) >= 3 else base  # staten <- staat
+            noun = max(self.words.z(base), self.words.z(doubled)) >= MIN_PART_ZIPF
+            return noun and self.words.z(base + "t") < 3.0  # "voeren": "voert" is a verb
         return False
 
     def _inflected_adjective(self, word: str) -> bool:
