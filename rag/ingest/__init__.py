@@ -31,10 +31,8 @@ class IngestWarning:
 
     def __str__(self) -> str:
         name = Path(self.path).name
-        where = f"{Path(self.path).parent}/{self.reason}" if self.reason.startswith(name) else (
-            f"{self.path}: {self.reason}"
-        )  # fmt: skip
-        return f"{where} Fix: {self.fix}" if self.fix else where
+        reason = self.reason[len(name) :].lstrip(": ") if self.reason.startswith(name) else self.reason
+        return f"{self.path}: {reason}" + (f" Fix: {self.fix}" if self.fix else "")
 
 
 @dataclass
