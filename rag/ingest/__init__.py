@@ -30,9 +30,15 @@ class IngestWarning:
     fix: str | None = None
 
     def __str__(self) -> str:
+        return f"{self.path}: {self._bare_reason()}" + (f" Fix: {self.fix}" if self.fix else "")
+
+    def short(self) -> str:
+        """`name: reason`, for a summary line."""
+        return f"{Path(self.path).name}: {self._bare_reason()}"
+
+    def _bare_reason(self) -> str:
         name = Path(self.path).name
-        reason = self.reason[len(name) :].lstrip(": ") if self.reason.startswith(name) else self.reason
-        return f"{self.path}: {reason}" + (f" Fix: {self.fix}" if self.fix else "")
+        return self.reason[len(name) :].lstrip(": ") if self.reason.startswith(name) else self.reason
 
 
 @dataclass
@@ -91,7 +97,7 @@ def load_corpus(root: Path, settings: IngestSettings | None = None, exclude: tup
             corpus.documents.append(_with_id(doc, f"{ids[path]}-{k + 1}") if k else doc)
     if not corpus.documents:
         more = "; …" if len(corpus.warnings) > 5 else ""
-        reasons = "; ".join(w.reason for w in corpus.warnings[:5]) + more
+        reasons = "; ".join(w.short() for w in corpus.warnings[:5]) + more
         detail = f" ({len(corpus.warnings)} file(s) could not be read: {reasons})" if corpus.warnings else ""
         raise RagError(
             f"No documents found in {root}{detail}.",
