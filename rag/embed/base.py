@@ -34,7 +34,13 @@ class TokenStateEmbedder:
     @property
     def description(self) -> dict[str, str]:
         """How vectors are made, for the index manifest."""
-        return {"passages": self.backend, "queries": self.backend, "pooling": self.pooling}
+        load_as = "torch" if self.backend == "torch" else "auto"  # the rag.embed.BACKENDS name
+        return {
+            "backend": load_as,
+            "passages": self.backend,
+            "queries": self.backend,
+            "pooling": self.pooling,
+        }
 
     def _embed(
         self, texts: Sequence[str], prompt: str, spans: Sequence[Sequence[Span]] | None, batch_size: int

@@ -41,7 +41,9 @@ class DefaultEmbedder:
     @property
     def description(self) -> dict[str, str]:
         onnx = f"onnxruntime {self.precision}"
-        return {"passages": onnx, "queries": ENGINE if self.precision == "fp32" else onnx, "pooling": "mean"}
+        queries = ENGINE if self.precision == "fp32" else onnx
+        backend = "auto" if self.precision == "fp32" else f"onnx-{self.precision}"
+        return {"backend": backend, "passages": onnx, "queries": queries, "pooling": "mean"}
 
     @functools.cached_property
     def onnx(self) -> OnnxEmbedder:

@@ -169,7 +169,7 @@ def build_index(
             cache = {}
         embedded = embed_corpus(
             embedder, passages, sentences, config.embed_mode, cache, batch_size=config.batch_size,
-            progress=progress, fresh=rebuild,
+            progress=progress, fresh=rebuild, recipe=config.sentence_vectors,
         )  # fmt: skip
         dim = embedder.dimension
         build = config.index_dir / BUILDS / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"

@@ -1,9 +1,17 @@
 """The embedding step of a build: passage vectors, their sentences' vectors, the vocabulary's.
 
-One forward pass per passage gives the passage vector and, by late chunking, the vector of each
-of its sentences (rag.embed.tokens): the mean of the sentence's own token states in the context
-of its passage. bench/speed.py compared this with embedding every sentence on its own (the
-former recipe) on the development questions; see BENCHMARKS.md, "Sentence vectors".
+Sentence vectors (for quoting, the sentence score and the answer's evidence strength) are made
+by one of two recipes (`IndexConfig.sentence_vectors`, recorded in the manifest):
+
+- "direct" (the default): each distinct sentence embedded on its own, in one call with the
+  passages of its batch, so a sentence that is its passage's whole text costs nothing extra;
+- "late": late chunking, the mean of the sentence's own token states from its passage's forward
+  pass (rag.embed.tokens), no second pass at all.
+
+bench/speed.py measured both on the development questions (BENCHMARKS.md, "Sentence vectors"):
+late chunking quotes the evidence more often but separates answerable from unanswerable
+questions worse (their sentences all carry their passage's context), and cost one English
+recall@5 hit, so "direct" stays the default; its extra cost is paid with a faster backend.
 
 `embed_batch` is the unit of work, a pure function from (embedder, batch of passages) to
 vectors, so that a worker holding one model can embed any batch (the planned `index --ray`).
@@ -21,13 +29,14 @@ from typing import Any
 import numpy as np
 
 from rag.embed import Embedder
-from rag.errors import IndexMismatchError
+from rag.errors import IndexMismatchError, RagError
 from rag.index.vocab_cache import VocabularyCache, cache_path
 from rag.ingest.sentences import sentence_spans
 from rag.retrieve.crosslingual import vocabulary
 from rag.types import Document, Passage
 
-SENTENCE_RECIPE = "late-chunking-mean-v1"  # bump when sentence vectors are made differently
+# recipe -> the name the manifest records (bump a name when its vectors are made differently)
+SENTENCE_RECIPES = {"direct": "each-sentence-alone-v1", "late": "late-chunking-mean-v1"}
 CHUNK_PASSAGES = 128  # passages per embedding call: bounds the token states held at once
 Span = tuple[int, int]
 
@@ -56,12 +65,22 @@ class PassageBatch:
 class EmbeddedBatch:
     vectors: np.ndarray  # (n, dim), one per text
     sentence_vectors: list[np.ndarray]  # per text, (len(spans), dim)
+    encoded: int  # distinct texts run through the model (late chunking: the passages alone)
 
 
-def embed_batch(embedder: Embedder, batch: PassageBatch, batch_size: int = 16) -> EmbeddedBatch:
-    """Embed one batch of passages and their sentences (one forward pass per passage window)."""
-    vectors, sentences = embedder.encode_passages_with_spans(batch.texts, batch.spans, batch_size=batch_size)
-    return EmbeddedBatch(vectors, sentences)
+def embed_batch(
+    embedder: Embedder, batch: PassageBatch, batch_size: int = 16, recipe: str = "direct"
+) -> EmbeddedBatch:
+    """Embed one batch of passages and their sentences by `recipe` (see the module docstring)."""
+    if recipe == "late":
+        vectors, sentences = embedder.encode_passages_with_spans(batch.texts, batch.spans, batch_size=batch_size)
+        return EmbeddedBatch(vectors, sentences, len(batch.texts))
+    pieces = [[t[s:e] for s, e in spans] for t, spans in zip(batch.texts, batch.spans, strict=True)]
+    distinct = list(dict.fromkeys([*batch.texts, *(p for ps in pieces for p in ps)]))
+    encoded = embedder.encode_passages(distinct, batch_size=batch_size)
+    row = {text: i for i, text in enumerate(distinct)}
+    sentences = [encoded[[row[p] for p in ps]].reshape(len(ps), -1) for ps in pieces]
+    return EmbeddedBatch(encoded[[row[t] for t in batch.texts]], sentences, len(distinct))
 
 
 def sentence_table(passages: Sequence[Passage], docs: dict[str, Document]) -> np.ndarray:
@@ -101,15 +120,25 @@ def _batch_for(
     return PassageBatch([texts[r] for r in rows], spans)
 
 
+def sentence_keys(keys: list[str], passages: Sequence[Passage], table: np.ndarray, recipe: str) -> list[str]:
+    """Reuse keys of sentence vectors: by text alone ("direct"), or by passage and place ("late")."""
+    if recipe == "late":
+        return [f"{keys[r]}:{s - passages[r].start}:{e - passages[r].start}" for r, s, e in table.tolist()]
+    return [
+        text_key(f"passage\n{passages[r].text[s - passages[r].start : e - passages[r].start]}")
+        for r, s, e in table.tolist()
+    ]
+
+
 def embed_passages(
     embedder: Embedder, passages: Sequence[Passage], table: np.ndarray, texts: list[str],
-    cache: dict[str, np.ndarray], batch_size: int, progress: bool,
+    cache: dict[str, np.ndarray], batch_size: int, progress: bool, recipe: str = "direct",
 ) -> tuple[np.ndarray, list[str], np.ndarray, list[str], int]:  # fmt: skip
     """Passage and sentence vectors and keys, reused from `cache` where a passage is unchanged;
-    the last value is how many passages were embedded."""
+    the last value is how many distinct texts were run through the model."""
     keys = [text_key(f"passage\n{t}") for t in texts]
     by_row = np.searchsorted(table[:, 0], np.arange(len(passages) + 1))  # row r: by_row[r]:by_row[r+1]
-    s_keys = [f"{keys[r]}:{s - passages[r].start}:{e - passages[r].start}" for r, s, e in table.tolist()]
+    s_keys = sentence_keys(keys, passages, table, recipe)
 
     def known(r: int) -> bool:
         return keys[r] in cache and all(k in cache for k in s_keys[by_row[r] : by_row[r + 1]])
@@ -120,14 +149,16 @@ def embed_passages(
         from tqdm import tqdm
 
         chunks = tqdm(chunks, desc="Embedding passages", unit="batch")
+    encoded = 0
     for start in chunks:
         rows = todo[start : start + CHUNK_PASSAGES]
-        out = embed_batch(embedder, _batch_for(rows, texts, passages, table, by_row), batch_size)
+        out = embed_batch(embedder, _batch_for(rows, texts, passages, table, by_row), batch_size, recipe)
+        encoded += out.encoded
         for row, vector, sentences in zip(rows, out.vectors, out.sentence_vectors, strict=True):
             cache[keys[row]] = vector
             cache.update(zip(s_keys[by_row[row] : by_row[row + 1]], sentences, strict=True))
     dim = embedder.dimension
-    return _stack(cache, keys, dim), keys, _stack(cache, s_keys, dim), s_keys, len(todo)
+    return _stack(cache, keys, dim), keys, _stack(cache, s_keys, dim), s_keys, encoded
 
 
 def _stack(cache: dict[str, np.ndarray], keys: list[str], dim: int) -> np.ndarray:
@@ -156,29 +187,33 @@ def embed_vocabulary(
 def embed_corpus(
     embedder: Embedder, passages: Sequence[Passage], table: np.ndarray, embed_mode: str,
     cache: dict[str, np.ndarray], *, batch_size: int = 16, progress: bool = False, fresh: bool = False,
+    recipe: str = "direct",
 ) -> Embedded:  # fmt: skip
     """The whole embedding step of a build. `cache` maps reuse keys of the previous build to its
     vectors; `fresh` (a --rebuild) also skips the shared vocabulary cache (and refills it)."""
+    if recipe not in SENTENCE_RECIPES:
+        raise RagError(f"Unknown sentence vector recipe '{recipe}'.", f"Use one of {', '.join(SENTENCE_RECIPES)}.")
     texts = [embedding_text(p, embed_mode) for p in passages]
-    vectors, keys, s_vectors, s_keys, n_passages = embed_passages(
-        embedder, passages, table, texts, cache, batch_size, progress
+    vectors, keys, s_vectors, s_keys, n_texts = embed_passages(
+        embedder, passages, table, texts, cache, batch_size, progress, recipe
     )
     vocab = vocabulary(p.text for p in passages)
     v_vectors, v_keys, n_words = embed_vocabulary(embedder, vocab, cache, not fresh)
-    record = {**embedder.description, "sentence_vectors": SENTENCE_RECIPE}
-    total = len(passages) + len(vocab)
-    return Embedded(vectors, keys, s_vectors, s_keys, vocab, v_vectors, v_keys, n_passages + n_words,
-                    total - n_passages - n_words, record)  # fmt: skip
+    record = {**embedder.description, "sentence_vectors": SENTENCE_RECIPES[recipe]}
+    total = len(passages) + len(table) + len(vocab)
+    return Embedded(vectors, keys, s_vectors, s_keys, vocab, v_vectors, v_keys, n_texts + n_words,
+                    max(0, total - n_texts - n_words), record)  # fmt: skip
 
 
 def check_embedding(manifest: dict[str, Any], embedder: Embedder, where: object) -> None:
     """Refuse an index whose vectors were made another way than this code and embedder make them."""
     built = manifest.get("embedding", {})
-    wanted = {"sentence_vectors": SENTENCE_RECIPE, "pooling": embedder.description["pooling"]}
-    for name, value in wanted.items():
-        if built.get(name) != value:
+    wanted = {"sentence_vectors": set(SENTENCE_RECIPES.values()), "pooling": {embedder.description["pooling"]}}
+    for name, values in wanted.items():
+        if built.get(name) not in values:
             raise IndexMismatchError(
-                f"The index in {where} has {name} '{built.get(name)}'; this program needs '{value}'.",
+                f"The index in {where} has {name} '{built.get(name)}'; this program reads "
+                f"{' or '.join(repr(v) for v in sorted(values))}.",
                 "Rebuild it with `python -m rag index --rebuild` (with the same --index, --model "
                 "and --backend as before).",
             )
