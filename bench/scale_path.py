@@ -154,11 +154,13 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=scale_data.CACHE / "path")
+    parser.add_argument("--queries", type=int, default=0, help="use only the first N queries (0: all)")
     args = parser.parse_args()
     started = time.perf_counter()
     index = build_corpus(args.size, args.cache)
     retriever = Retriever(index, load_embedder())
     queries = scale_data.load_corpus().queries
+    queries = queries[: args.queries] if args.queries else queries
     ready = time.perf_counter() - started
     print(f"{index.size:,} passages, {len(index.sentences):,} sentences, {len(queries)} queries; "
           f"ready in {ready:.0f} s; load {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip

@@ -60,3 +60,23 @@ def test_int8_stays_close_but_is_another_space(texts, reference):
     assert int8.fingerprint != load_embedder().fingerprint
     old_p = reference.encode(passages, prompt_name="passage", normalize_embeddings=True)
     assert cosines(int8.encode_passages(passages), old_p).mean() >= 0.97
+
+
+def test_the_query_path_imports_no_torch_nor_onnxruntime(real_pipeline):
+    """A fresh process opens the default index and answers without loading torch or ONNX Runtime."""
+    import subprocess
+    import sys
+
+    index_dir = real_pipeline.index.directory.parent.parent  # INDEX/builds/NAME
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom rag.pipeline import open_pipeline\n"
+        "from rag.settings import IndexConfig\n"
+        "p = open_pipeline(IndexConfig(index_dir=Path(sys.argv[1])), build_if_missing=False)\n"
+        "a = p.ask('Wat zegt het kabinet over Frontex?')\n"
+        "print(len(a.hits), sorted(m for m in ('torch', 'transformers', 'onnxruntime') if m in sys.modules))"
+    )
+    from .helpers import ROOT
+
+    out = subprocess.run([sys.executable, "-c", script, str(index_dir)], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=300)  # fmt: skip
+    assert out.stdout.split()[-1] == "[]" and int(out.stdout.split()[0]) > 0
