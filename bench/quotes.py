@@ -19,19 +19,42 @@ import time
 from pathlib import Path
 
 from bench.quality import QUESTIONS, Scores, load_dev_questions
+from rag.answer.compose import score_sentences
+from rag.index.lexical import tokenize
 from rag.pipeline import open_pipeline
 from rag.settings import IndexConfig
 
 
+def strength(pipeline, question: str) -> tuple[str, float]:
+    """The composer's evidence strength for a question (what the abstention threshold cuts)."""
+    query = pipeline.retriever.query(question)
+    found = pipeline.retriever.retrieve(query, top_k=10)
+    terms = set(tokenize(found.lexical_text))
+    scored = score_sentences(pipeline.index, query.vector, terms, found.hits, pipeline.composing)
+    best = max((s.semantic for s in scored), default=0.0)
+    dense = max((h.dense for h in found.hits if h.dense is not None), default=0.0)
+    return query.lang, pipeline.composing.strength(best, dense, query.lang)
+
+
+def auc(positive: list[float], negative: list[float]) -> float:
+    """Probability that an answerable question's strength beats an unanswerable one's."""
+    pairs = [(p > n) + 0.5 * (p == n) for p in positive for n in negative]
+    return sum(pairs) / max(1, len(pairs))
+
+
 def quote_scores(pipeline, questions_path: Path) -> dict[str, dict[str, float]]:
-    """Per language ("nl", "en", "all"): recall, MRR, citing, quoting, answered and abstained shares."""
+    """Per language ("nl", "en", "all"): recall, MRR, citing, quoting, answered and abstained shares,
+    and the AUC of the evidence strength (answerable against unanswerable questions)."""
     questions = load_dev_questions(questions_path, pipeline.documents)
     scores: dict[str, Scores] = {}
+    strengths: dict[str, tuple[list[float], list[float]]] = {}
     for q in questions:
         answer = pipeline.ask(q.question, top_k=10)
+        value = strength(pipeline, q.question)[1]
         for key in (q.lang, "all"):
             scores.setdefault(key, Scores()).add(q, answer)
-    return {lang: s.as_dict() for lang, s in scores.items()}
+            strengths.setdefault(key, ([], []))[0 if q.answerable else 1].append(value)
+    return {lang: {**s.as_dict(), "strength_auc": auc(*strengths[lang])} for lang, s in scores.items()}
 
 
 def main() -> None:
@@ -39,9 +62,12 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
     parser.add_argument("--index", type=Path, default=Path("/tmp/kabinet-bench/quotes-index"))
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--sentence-vectors", help="recipe of a new index: direct or late (this revision)")
+    parser.add_argument("--backend", help="embedding backend of a new index (this revision)")
     args = parser.parse_args()
     started = time.perf_counter()
-    pipeline = open_pipeline(IndexConfig(index_dir=args.index))
+    extra = {k: v for k, v in (("sentence_vectors", args.sentence_vectors), ("backend", args.backend)) if v}
+    pipeline = open_pipeline(IndexConfig(index_dir=args.index, **extra))
     figures = quote_scores(pipeline, args.questions)
     names = list(figures["all"])
     print(f"{'metric':28}" + "".join(f"{lang:>9}" for lang in ("nl", "en", "all")))
