@@ -149,14 +149,50 @@ def measure(retriever: Retriever, queries: list[str], filters: Filters, repeats:
     return float(np.median(p50)), float(np.median(p95))
 
 
+def filters_alone(size: int) -> None:
+    """Each filter's rows at `size` passages: FilterColumns (built once) where the code has it,
+    else rag.retrieve.allowed_rows (the loop over every passage it replaced); best of 3."""
+    from types import SimpleNamespace
+
+    from rag.retrieve import allowed_rows
+
+    corpus = scale_data.load_corpus()
+    words = np.array([len(s.split()) for s in corpus.sentences])
+    rows = scale_synth.mixed_passages(words, size, scale_data.TARGET_WORDS, SEED)
+    documents, passages = _documents(rows, corpus.sentences, np.random.default_rng(SEED))
+    index = SimpleNamespace(documents=documents, passages=passages, size=size)
+    try:
+        from rag.retrieve.filters import FilterColumns
+    except ImportError:
+        select, how = (lambda f: allowed_rows(index, f)), "allowed_rows (loop)"
+    else:
+        t0 = time.perf_counter()
+        columns = FilterColumns(index)
+        print(f"FilterColumns built once in {(time.perf_counter() - t0) * 1e3:.0f} ms")
+        select, how = columns.allowed, "FilterColumns.allowed"
+    print(f"| filter | rows left | {how} (ms, best of 3) |\n|---|---:|---:|")
+    for name, filters in FILTERS.items():
+        if filters.active:
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                left = len(select(filters))
+                times.append(time.perf_counter() - t0)
+            print(f"| {name} | {left:,} | {min(times) * 1e3:.1f} |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=scale_data.CACHE / "path")
     parser.add_argument("--queries", type=int, default=0, help="use only the first N queries (0: all)")
+    parser.add_argument("--filters-only", action="store_true", help="time the filters alone (no vectors)")
     args = parser.parse_args()
     started = time.perf_counter()
+    if args.filters_only:
+        filters_alone(args.size)
+        return
     index = build_corpus(args.size, args.cache)
     retriever = Retriever(index, load_embedder())
     queries = scale_data.load_corpus().queries

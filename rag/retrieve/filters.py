@@ -92,14 +92,16 @@ class FilterColumns:
         return keep
 
     def mask(self, filters: Filters) -> np.ndarray:
-        """A boolean per passage row: whether it passes the filters."""
-        keep = self._documents(filters)[self.doc_of]
+        """A boolean per passage row: whether it passes the filters (two table look-ups at most)."""
+        keep = np.ones(len(self.doc_of), dtype=bool)
+        if filters.doc_ids or filters.kinds or filters.since or filters.until:
+            keep = self._documents(filters)[self.doc_of]
         if filters.parties:
-            wanted = [
-                i for i, name in enumerate(self.party_names)
-                if any(party_matches(w, name) for w in filters.parties)
-            ]  # fmt: skip
-            keep &= np.isin(self.party_of, wanted)
+            party_ok = np.fromiter(
+                (any(party_matches(w, name) for w in filters.parties) for name in self.party_names),
+                dtype=bool, count=len(self.party_names),
+            )  # fmt: skip
+            keep &= party_ok[self.party_of]
         return keep
 
     def allowed(self, filters: Filters) -> np.ndarray | None:
