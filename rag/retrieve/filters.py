@@ -57,6 +57,23 @@ def party_matches(wanted: str, party: str | None) -> bool:
     return wanted.strip().lower() in names or wanted.strip().lower() == party.lower()
 
 
+def date_number(value: str | None, upper: bool = False) -> int:
+    """An ISO date, year-month or year as YYYYMMDD (missing parts 0), 0 when there is none.
+
+    With `upper`, the first number after everything the value covers: "2022" -> 20230000, so
+    `number < date_number(until, upper=True)` is "on or before `until`" at its precision.
+    """
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value or "")
+    if not match:
+        return 0
+    year, month, day = (int(g) if g else 0 for g in match.groups())
+    if upper:
+        year, month, day = (
+            (year + 1, 0, 0) if not month else (year, month + 1, 0) if not day else (year, month, day + 1)
+        )
+    return year * 10_000 + month * 100 + day
+
+
 class FilterColumns:
     """A loaded index's filterable fields as arrays, so a filter is a few vectorised comparisons.
 
@@ -70,7 +87,7 @@ class FilterColumns:
         code = {doc_id: i for i, doc_id in enumerate(names)}
         self.doc_ids = np.asarray(names, dtype=object)
         self.kinds = np.asarray([index.documents[d].kind for d in names], dtype=object)
-        self.dates = np.asarray([index.documents[d].date or "" for d in names], dtype=str).astype("U32")
+        self.dates = np.fromiter((date_number(index.documents[d].date) for d in names), np.int64, len(names))
         parties = {p.party or "": None for p in index.passages}
         self.party_names = list(parties)
         party_code = {name: i for i, name in enumerate(self.party_names)}
@@ -84,11 +101,10 @@ class FilterColumns:
             keep &= np.isin(self.doc_ids, list(filters.doc_ids))
         if filters.kinds:
             keep &= np.isin(self.kinds, list(filters.kinds))
-        dated = self.dates != ""
         if filters.since:
-            keep &= dated & (self.dates >= filters.since)
+            keep &= (self.dates > 0) & (self.dates >= date_number(filters.since))
         if filters.until:
-            keep &= dated & (self.dates.astype(f"U{len(filters.until)}") <= filters.until)
+            keep &= (self.dates > 0) & (self.dates < date_number(filters.until, upper=True))
         return keep
 
     def mask(self, filters: Filters) -> np.ndarray:
