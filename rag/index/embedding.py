@@ -8,7 +8,8 @@ by one of two recipes (`IndexConfig.sentence_vectors`, recorded in the manifest)
 - "late": late chunking, the mean of the sentence's own token states from its passage's forward
   pass (rag.embed.tokens), no second pass at all.
 
-bench/speed.py measured both on the development questions (BENCHMARKS.md, "Sentence vectors"):
+bench/quotes.py measured both on the development questions (BENCHMARKS.md, "Sentence vectors
+and backends: quality"):
 late chunking quotes the evidence more often but separates answerable from unanswerable
 questions worse (their sentences all carry their passage's context), and cost one English
 recall@5 hit, so "direct" stays the default; its extra cost is paid with a faster backend.
