@@ -34,7 +34,7 @@ from rag.settings import IndexConfig
 from rag.types import Document, Passage
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
-INGEST_VERSION = 1  # bump when ingestion turns the same file into different passages
+INGEST_VERSION = 2  # bump when ingestion turns the same file into different passages
 EMBED_MODES = ("answer", "question+answer")
 
 
