@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rag.embed import BACKENDS
 from rag.errors import RagError
 from rag.ingest import chunk_corpus, load_corpus
 from rag.retrieve import MODES, Filters, clean_question
@@ -58,6 +59,8 @@ def _config(args: argparse.Namespace) -> IndexConfig:
         overrides["index_dir"] = args.index
     if getattr(args, "model", None):
         overrides["model"] = args.model
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
     return IndexConfig(**overrides)
 
 
@@ -67,7 +70,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     config = _config(args)
     print(f"Indexing {config.corpus_dir} into {config.index_dir} with {config.model} ...", file=sys.stderr)
-    report = build_index(config, load_embedder(config.model), rebuild=args.rebuild, progress=not args.quiet)
+    embedder = load_embedder(config.model, config.backend)
+    report = build_index(config, embedder, rebuild=args.rebuild, progress=not args.quiet)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not report.built:
@@ -296,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index (only changed documents are embedded)")
     _add_index_options(p)
     p.add_argument("--rebuild", action="store_true", help="embed everything again")
+    p.add_argument(
+        "--backend", choices=BACKENDS, help="how the model runs (default auto; see README, Speed)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("search", help="find the passages that answer a question")

@@ -10,17 +10,20 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.answer.compose import compose
-from rag.answer.generate import Generator
 from rag.embed import Embedder, load_embedder
-from rag.index.build import BuildReport, build_index
+from rag.index.embedding import check_embedding
 from rag.index.store import Index, check_model, index_exists, load_index
 from rag.retrieve import Filters, RetrievalConfig, Retriever
 from rag.retrieve.followup import is_follow_up
 from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Answer, Document, Hit
+
+if TYPE_CHECKING:  # building and generating load on demand: the query path does not need them
+    from rag.answer.generate import Generator
+    from rag.index.build import BuildReport
 
 
 def _stderr(message: str) -> None:
@@ -106,10 +109,12 @@ def ensure_index(
     config: IndexConfig, embedder: Embedder | None = None, log: Callable[[str], None] = _stderr
 ) -> BuildReport | None:
     """Build the index when there is none yet (a new user needs no extra step)."""
+    from rag.index.build import build_index
+
     if index_exists(config.index_dir):
         return None
     log(f"No index in {config.index_dir} yet: building it from {config.corpus_dir} (first run only).")
-    embedder = embedder or load_embedder(config.model)
+    embedder = embedder or load_embedder(config.model, config.backend)
     return build_index(config, embedder, progress=True)
 
 
@@ -131,12 +136,14 @@ def open_pipeline(
         config = replace(config, model=model)
     embedder: Embedder | None = None
     if build_if_missing and not index_exists(config.index_dir):
-        embedder = load_embedder(config.model)
+        embedder = load_embedder(config.model, config.backend)
         ensure_index(config, embedder, log)
     index = load_index(config.index_dir)
     if embedder is None:
-        embedder = load_embedder(model or index.manifest["model"]["id"])
+        built = index.manifest.get("embedding", {}).get("backend", "auto")
+        embedder = load_embedder(model or index.manifest["model"]["id"], built)
     check_model(index.manifest, embedder.model_id, embedder.fingerprint, embedder.dimension, config.index_dir)
+    check_embedding(index.manifest, embedder, config.index_dir)
     return Pipeline(index, embedder, retrieval)
 
 

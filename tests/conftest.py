@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from .helpers import CORPUS_DIR, DATA_DIR, DOC_IDS, ROOT
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Word vectors cached by the builds of this session stay out of the user's cache.
+os.environ.setdefault("RAG_VOCABULARY_CACHE", tempfile.mkdtemp(prefix="rag-test-vocabulary-"))
 
 __all__ = ["CORPUS_DIR", "DATA_DIR", "DOC_IDS", "ROOT"]  # also importable from here
 
