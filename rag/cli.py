@@ -280,7 +280,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     if index_exists(config.index_dir):
         print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
-    app = build_app(open_pipeline(config, model=args.model))
+    pipeline = open_pipeline(config, model=args.model)
+    translator = None
+    if args.translator:
+        from rag.answer.translate import Translator
+
+        print(f"Loading the translator {args.translator} ...", file=sys.stderr, flush=True)
+        translator = Translator(args.translator)
+    app = build_app(pipeline, translator=translator)
     url = launch_app(app, host=args.host, port=args.port, auth=auth)
     print(f"Kabinet-RAG is running on {url} (press Ctrl+C to stop).", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
@@ -353,6 +360,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASS", help="require this user name and password (shared use)")
+    p.add_argument(
+        "--translator",
+        metavar="NAME_OR_PATH",
+        help="transformers nl->en translation model (e.g. an opus-mt folder): English readers see a "
+        "machine translation, marked as such, under each Dutch quote",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -34,7 +34,11 @@ def _answer_lines(answer: Answer) -> str:
     lines = []
     for line in answer.text.split("\n"):
         if line.strip():
-            html = MARKER.sub(lambda m: f'<a href="#bron-{m.group(1)}">[{m.group(1)}]</a>', escape_text(line))
+            pieces = MARKER.split(line)  # text, number, text, number, ...
+            html = "".join(
+                escape_text(piece) if i % 2 == 0 else f'<a href="#bron-{piece}">&#91;{piece}&#93;</a>'
+                for i, piece in enumerate(pieces)
+            )
             lines.append(f"<p>{html}</p>")
     return "".join(lines)
 
