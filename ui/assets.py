@@ -18,8 +18,12 @@ def theme() -> gr.themes.Base:
 
 
 CSS = """
-:root { --kr-muted: #475569; --kr-accent: #1d4ed8; --kr-card: #ffffff; }
-.dark { --kr-muted: #cbd5e1; --kr-accent: #93c5fd; --kr-card: #1e293b; }
+:root { --kr-muted: #475569; --kr-accent: #1e40af; }
+.dark { --kr-muted: #cbd5e1; --kr-accent: #93c5fd; }
+/* Gradio's container hides overflow, which makes it a scroll container: the document's sticky
+   header would stick to it, not to the screen. `clip` cuts the same without scrolling. */
+.gradio-container { overflow: clip !important; }
+#kr-tabs [role=tab].selected { color: var(--kr-accent); }
 #kr-header h1 { font-size: 1.6em; margin: 0 0 0.1em 0; }
 #kr-main > div, #kr-left, #kr-side { min-width: 0; }
 .kr-answer, .kr-user, .kr-error, .kr-source, .kr-doc, .kr-timeline, #kr-chat .placeholder {
