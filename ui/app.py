@@ -80,7 +80,15 @@ class Api:
 def _wire_answering(v: View, h: Handlers, private: dict[str, Any]) -> None:
     controls = [v.doc_filter, v.kind_filter, v.party_filter, v.since, v.until, v.top_k, v.mode]
     outputs = [v.chatbot, v.state, v.progress, v.ask, v.done, v.sources, v.document, v.tabs, v.copied]
-    outputs += [v.exported, v.topic, v.timeline, v.filters_box, v.examples_row, *interface_text(v, "nl")]
+    outputs += [
+        v.exported,
+        v.topic,
+        v.timeline,
+        v.filters_box,
+        v.examples_row,
+        v.live,
+        *interface_text(v, "nl"),
+    ]
     # One answer at a time per page ("once": a second press while answering is refused, and
     # the page script says so); SharedPipeline decides how answers of all users are run.
     answering: dict[str, Any] = {"concurrency_limit": None, "trigger_mode": "once", **private}

@@ -264,10 +264,26 @@ PAGE_JS = (
     if (button) button.click();
     else panel.dispatchEvent(new CustomEvent('kr-open', {detail: id + ':c' + n, bubbles: true}));
   });
+  // Busy from the press on: the button is disabled only once the server has answered the
+  // press, and a second press in between would be dropped without a word.
+  const replies = () => document.querySelectorAll('#kr-chat .kr-answer, #kr-chat .kr-error').length;
+  let pressed = null;
+  const busy = () => {
+    const ask = document.querySelector('#kr-ask');
+    const waiting = pressed && replies() === pressed.replies && Date.now() - pressed.at < 3000;
+    return (ask && ask.disabled) || waiting;
+  };
+  const press = (event) => {
+    if (busy()) { notice('busy', true); return; }
+    const box = document.querySelector('#kr-question textarea');
+    if (box && box.value.trim()) pressed = {at: Date.now(), replies: replies()};
+  };
   document.addEventListener('keydown', (event) => {
     const box = event.target.closest ? event.target.closest('#kr-question') : null;
-    const ask = document.querySelector('#kr-ask');
-    if (box && event.key === 'Enter' && !event.shiftKey && ask && ask.disabled) notice('busy', true);
+    if (box && event.key === 'Enter' && !event.shiftKey) press(event);
+  }, true);
+  document.addEventListener('click', (event) => {
+    if (event.target.closest && event.target.closest('#kr-ask')) press(event);
   }, true);
 }"""
 )

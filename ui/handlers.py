@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 from collections.abc import Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from rag.retrieve.language import detect_language
 from rag.settings import MAX_QUESTION_CHARS
 from rag.types import Answer, Document
 from ui.export import export_html
-from ui.layout import View, filters_label, interface_text
+from ui.layout import View, filters_label, interface_text, live_html
 from ui.render import (
     AnswerContext,
     answer_html,
@@ -79,27 +80,50 @@ class Handlers:
         self.view = view
         self.translator = translator
         self._waiting = ThreadPoolExecutor(max_workers=16, thread_name_prefix="kabinet-rag-wait")
+        self._answering: set[str] = set()  # pages with an answer under way
+        self._lock = threading.Lock()
 
     # --- answering -------------------------------------------------------------------------------
 
-    def respond(self, text: str | None, session: ChatState, *controls: Any) -> Iterator[Updates]:
+    def respond(
+        self, text: str | None, session: ChatState, doc_ids: Any, kinds: Any, parties: Any, since: Any,
+        until: Any, top_k: Any, mode: Any, page: gr.Request,
+    ) -> Iterator[Updates]:  # fmt: skip
         """Answer a question: show it with a spinner and the stage, then the answer and its sources."""
-        request = Request(" ".join((text or "").split()), *_controls(controls))
+        controls = _controls((doc_ids, kinds, parties, since, until, top_k, mode))
+        request = Request(" ".join((text or "").split()), *controls)
         base = replace(session, turn_start=len(session.messages), history_before=session.history)
-        yield from self._answer(request, base)
+        yield from self._one_at_a_time(page, session.lang, self._answer(request, base))
 
-    def refilter(self, session: ChatState, *controls: Any) -> Iterator[Updates]:
+    def refilter(
+        self, session: ChatState, doc_ids: Any, kinds: Any, parties: Any, since: Any, until: Any, top_k: Any,
+        mode: Any, page: gr.Request,
+    ) -> Iterator[Updates]:  # fmt: skip
         """A filter changed: answer the last question again with it, in place of its answer."""
-        request = Request(session.asked, *_controls(controls))
+        request = Request(session.asked, *_controls((doc_ids, kinds, parties, since, until, top_k, mode)))
         label = {self.view.filters_box: gr.update(label=filters_label(_active(request), session.lang))}
         if not session.asked:
             yield label
             return
-        base = replace(
-            session, messages=session.messages[: session.turn_start], history=session.history_before
-        )
-        for update in self._answer(request, base):
+        turn = session.messages[: session.turn_start]
+        base = replace(session, messages=turn, history=session.history_before)
+        for update in self._one_at_a_time(page, session.lang, self._answer(request, base)):
             yield label | update
+
+    def _one_at_a_time(self, page: gr.Request, lang: str, answering: Iterator[Updates]) -> Iterator[Updates]:
+        """One answer at a time per page: a second (a question, a changed filter) is refused, saying so."""
+        key = str(getattr(page, "session_hash", None) or id(page))
+        with self._lock:
+            busy = key in self._answering
+            self._answering.add(key)
+        if busy:
+            yield {self.view.live: live_html(lang, notice="busy")}
+            return
+        try:
+            yield from answering
+        finally:
+            with self._lock:
+                self._answering.discard(key)
 
     def _answer(self, request: Request, session: ChatState) -> Iterator[Updates]:
         v = self.view
@@ -251,6 +275,8 @@ class Handlers:
             v.timeline: timeline_html(None, self.docs, answer.lang),
         }
         texts = interface_text(v, answer.lang)
+        if answer.lang == session.lang:
+            del texts[v.live]  # re-rendered, it would wipe a notice shown meanwhile
         update[v.chatbot] = gr.update(value=shown, placeholder=texts[v.chatbot]["placeholder"])
         return texts | update
 

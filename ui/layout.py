@@ -72,11 +72,13 @@ def header_markdown(lang: str) -> str:
     return f"# Kabinet-RAG\n{t(lang, 'subtitle')}"
 
 
-def live_html(lang: str) -> str:
-    """The polite live region the page's script writes short notices into (copied, busy, ...)."""
+def live_html(lang: str, notice: str = "") -> str:
+    """The polite live region for short notices (copied, busy, ...): the page's script writes the
+    ones it notices itself; the server sends `notice` ("busy") when it refuses a second answer."""
     keys = ("busy", "copied_done", "exported_done")
     data = " ".join(f'data-{key.replace("_", "-")}="{t(lang, key)}"' for key in keys)
-    return f'<div id="kr-live-region" role="status" aria-live="polite" {data}></div>'
+    shown = f' class="kr-busy">{t(lang, notice)}' if notice else ">"
+    return f'<div id="kr-live-region" role="status" aria-live="polite" {data}{shown}</div>'
 
 
 def _kind_choices(kinds: Sequence[str], lang: str) -> list[tuple[str, str]]:

@@ -26,12 +26,24 @@ def _day(iso: str) -> dt.date | None:
         return None
 
 
+def plot_points(timeline: Timeline) -> list[tuple[dt.date, int]]:
+    """(day, statements) to plot; over more than a year, counted per month (days apart would overlap)."""
+    days = [(day, len(g.statements)) for g in timeline.dates if g.date and (day := _day(g.date))]
+    if not days or (days[-1][0] - days[0][0]).days <= 366:
+        return days
+    months: dict[dt.date, int] = {}
+    for day, count in days:
+        month = day.replace(day=15)
+        months[month] = months.get(month, 0) + count
+    return sorted(months.items())
+
+
 def plot_png(timeline: Timeline) -> bytes:
-    """A stem plot of the number of statements per date (PNG bytes); the x axis is time."""
+    """A stem plot of the number of statements per date or month (PNG bytes); the x axis is time."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
-    points = [(_day(g.date), len(g.statements)) for g in timeline.dates if g.date and _day(g.date)]
+    points = plot_points(timeline)
     figure = Figure(figsize=(6.4, 1.7), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     if points:
