@@ -271,13 +271,14 @@ def test_item_2_an_error_keeps_the_question_speaks_dutch_and_clears_the_sources(
     assert page.locator("#kr-chat .kr-error").count() == 1  # the failed attempt replaced by its answer
     page.fill("#kr-question textarea", "Hoeveel geeft Nederland aan UNHCR?")
     page.press("#kr-question textarea", "Enter")
+    page.wait_for_function("() => document.querySelector('#kr-chat').textContent.includes('UNHCR?')")
     page.fill("#kr-question textarea", "En over Frontex?")  # a second question while answering
     page.press("#kr-question textarea", "Enter")
     assert "de vorige vraag wordt nog beantwoord" in page.inner_text("#kr-live-region")
     tab.answers = 3
     tab.wait_for_answer()
     assert page.input_value("#kr-question textarea") == "En over Frontex?"  # kept, not dropped
-    assert "UNHCR" in page.inner_text("#kr-chat .kr-answer-3 ~ *, #kr-chat") and tab.answers == 3
+    assert "UNHCR" in page.inner_text("#kr-chat .kr-answer-3") or "UNHCR" in tab.texts("#kr-sources-panel")[0]
 
 
 def test_item_3_filters_are_in_view_apply_to_the_last_question_and_show_as_chips(tab, real_pipeline):
