@@ -70,6 +70,10 @@ class Request:
     top_k: int
     mode: str
 
+    @property
+    def controls(self) -> tuple[object, ...]:
+        return (self.doc_ids, self.kinds, self.parties, self.since, self.until, self.top_k, self.mode)
+
 
 class Handlers:
     """The page's event handlers over one shared pipeline (and, optionally, a translator)."""
@@ -102,8 +106,8 @@ class Handlers:
         """A filter changed: answer the last question again with it, in place of its answer."""
         request = Request(session.asked, *_controls((doc_ids, kinds, parties, since, until, top_k, mode)))
         label = {self.view.filters_box: gr.update(label=filters_label(_active(request), session.lang))}
-        if not session.asked:
-            yield label
+        if not session.asked or request.controls == session.controls:
+            yield label  # nothing asked yet, or a box left without a change
             return
         turn = session.messages[: session.turn_start]
         base = replace(session, messages=turn, history=session.history_before)
@@ -211,7 +215,9 @@ class Handlers:
         if show_question:
             shown.append({"role": "user", "content": message_html(request.asked)})
         shown.append({"role": "assistant", "content": error_html(message, lang)})
-        kept = replace(session, messages=tuple(shown), answer=None, asked=request.asked)
+        kept = replace(
+            session, messages=tuple(shown), answer=None, asked=request.asked, controls=request.controls
+        )
         return {
             v.chatbot: shown,
             v.state: kept,
@@ -256,6 +262,7 @@ class Handlers:
             answers=number,
             past=(*session.past, (number, answer))[-KEPT_ANSWERS:],
             asked=request.asked,
+            controls=request.controls,
             timeline=None,
         )
         update: Updates = {

@@ -27,7 +27,7 @@ class ChatState:
     Held in a `gr.State`, so every session has its own (no cross-talk between users).
     `answers` counts the answers given, so a citation mark can tell which answer it belongs to;
     `past` keeps the last KEPT_ANSWERS answers by number (their citations stay clickable).
-    `asked`, `turn_start` and `history_before` describe the last question, so that a changed
+    `asked`, `controls`, `turn_start` and `history_before` describe the last question, so that a changed
     filter can answer it again in place. `timeline` is the timeline shown, if any.
     """
 
@@ -40,6 +40,7 @@ class ChatState:
     asked: str = ""
     turn_start: int = 0
     history_before: tuple[str, ...] = ()
+    controls: tuple[object, ...] = ()  # the filters and settings the last question was asked with
     timeline: Timeline | None = None
 
     def answer_numbered(self, number: int) -> Answer | None:
