@@ -163,10 +163,11 @@ class Handlers:
 
     def _filters(self, request: Request, lang: str) -> Filters:
         if len(request.asked) > MAX_QUESTION_CHARS:
-            message = t(lang, "too_long").format(
-                length=f"{len(request.asked):,}", limit=f"{MAX_QUESTION_CHARS:,}"
-            )
-            raise RagError(message.replace(",", "." if lang != "en" else ","))
+            def number(n: int) -> str:  # 3,751 in English, 3.751 in Dutch
+                return f"{n:,}" if lang == "en" else f"{n:,}".replace(",", ".")
+
+            length, limit = number(len(request.asked)), number(MAX_QUESTION_CHARS)
+            raise RagError(t(lang, "too_long").format(length=length, limit=limit))
         return make_filters(
             request.doc_ids, request.kinds, request.parties, request.since, request.until, lang
         )
