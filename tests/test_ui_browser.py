@@ -270,26 +270,18 @@ def test_item_2_an_error_keeps_the_question_speaks_dutch_and_clears_the_sources(
     tab.answers = 1
     tab.wait_for_answer()
     assert page.locator("#kr-chat .kr-error").count() == 0  # the failed attempt replaced by its answer
-    refused = 0
-    for attempt in range(3):  # an answer can be done before the second press: then it is answered
-        first, second = f"Hoeveel geeft Nederland aan UNHCR? ({attempt})", f"En over Frontex? ({attempt})"
-        page.fill("#kr-question textarea", first)
-        page.press("#kr-question textarea", "Enter")
-        page.wait_for_function("q => document.querySelector('#kr-chat').textContent.includes(q)", arg=first)
-        page.fill("#kr-question textarea", second)  # a second question while answering
-        page.press("#kr-question textarea", "Enter")
-        busy = "de vorige vraag wordt nog beantwoord" in page.inner_text("#kr-live-region")
-        tab.answers += 1
-        tab.wait_for_answer()
-        if busy:  # refused, saying so, and kept in the box
-            refused += 1
-            assert page.input_value("#kr-question textarea") == second
-            assert second not in page.inner_text("#kr-chat")
-            break
-        tab.answers += 1  # or answered: never dropped without a word
-        tab.wait_for_answer()
-        assert second in page.inner_text("#kr-chat")
-    assert refused
+    first, second = "Hoeveel geeft Nederland aan UNHCR?", "En over Frontex?"
+    page.fill("#kr-question textarea", first)
+    page.press("#kr-question textarea", "Enter")
+    page.fill("#kr-question textarea", second)  # a second question while the first is answered
+    page.press("#kr-question textarea", "Enter")
+    assert "de vorige vraag wordt nog beantwoord" in page.inner_text("#kr-live-region")
+    tab.answers = 2
+    tab.wait_for_answer()
+    page.wait_for_timeout(500)
+    assert page.input_value("#kr-question textarea") == second  # refused, saying so, and kept in the box
+    chat = page.inner_text("#kr-chat")
+    assert first in chat and second not in chat and page.locator("#kr-chat .kr-answer").count() == 2
 
 
 def test_item_3_filters_are_in_view_apply_to_the_last_question_and_show_as_chips(tab, real_pipeline):

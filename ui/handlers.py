@@ -124,7 +124,11 @@ class Handlers:
             yield {self.view.live: live_html(lang, notice="busy")}
             return
         try:
-            yield from answering
+            for update in answering:
+                if self.view.state in update:  # the final update: the page may ask again once it shows
+                    with self._lock:
+                        self._answering.discard(key)
+                yield update
         finally:
             with self._lock:
                 self._answering.discard(key)
