@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from rag.ingest.footnotes import MARKER
+from rag.ingest.labels import ANSWER_LABEL, PARTY_SECTION, QUESTION_LABEL, structure_role
 from rag.ingest.lines import Line
+from rag.ingest.para import Para
+from rag.ingest.roles import classify, split_numbered_questions
 
-QUESTION_LABEL = re.compile(
-    r"^\s*Vra(?:ag|gen)\s+(?P<num>\d+[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d+[a-z]?)*)"
-    r"\s*[:.]?\s*$"
-)
-ANSWER_LABEL = re.compile(
-    r"^\s*Antwoord(?:en)?(?:\s+op\s+(?:de\s+)?vra(?:ag|gen))?"
-    r"(?:\s+(?P<num>\d+[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d+[a-z]?)*))?\s*[:.]?\s*$"
-)
-PARTY_SECTION = re.compile(
-    r"^\s*Vragen en opmerkingen van (?:de leden|het lid) van de (?P<party>.+?)[- ]?fractie\s*$"
-)
+__all__ = ["ANSWER_LABEL", "PARTY_SECTION", "QUESTION_LABEL", "Para", "build_paragraphs", "structure_role"]
+
 TERMINAL = ".?!:;"
 BULLET = re.compile(r"^\s*[•·▪◦\-–*]\s")
 # Dutch spelling keeps the hyphen where joining would create a different vowel sound.
@@ -34,37 +27,19 @@ SUSPENDED_HYPHEN_FOLLOWERS = {"en", "of", "tot", "noch", "als", "dan", "en/of"}
 KEEP_HYPHEN_PREFIXES = {"niet", "ex", "oud", "vice", "loco", "adjunct", "non"}
 
 
-@dataclass
-class Para:
-    """A paragraph of cleaned text (may contain footnote MARKERs) and where it came from."""
-
-    text: str
-    lines: list[str]
-    page: int
-    page_end: int
-    role: str = "body"  # body | heading | question_label | answer_label | party_section
-    label: str | None = None  # question numbers or party, for labels
-    start: int = 0  # offsets in the assembled document text
-    end: int = 0
-
-
-def structure_role(text: str) -> tuple[str, str | None] | None:
-    """Role of a line that is a structural label on its own, else None."""
-    if m := QUESTION_LABEL.match(text):
-        return "question_label", m.group("num")
-    if m := ANSWER_LABEL.match(text):
-        return "answer_label", m.group("num")
-    if m := PARTY_SECTION.match(text):
-        return "party_section", m.group("party").strip()
-    return None
-
-
 class Joiner:
     """Joins wrapped lines, deciding per line break whether a hyphen is part of the word."""
 
     def __init__(self, all_lines: list[str]) -> None:
-        words = Counter(w.lower() for line in all_lines for w in re.findall(r"[\w-]+", line))
-        self.words = words
+        self.all_lines = all_lines
+        self._words: Counter[str] | None = None
+
+    @property
+    def words(self) -> Counter[str]:
+        """How often each word (hyphenated or not) occurs in the document; counted when first needed."""
+        if self._words is None:
+            self._words = Counter(w.lower() for line in self.all_lines for w in re.findall(r"[\w-]+", line))
+        return self._words
 
     def keep_hyphen(self, left: str, right: str) -> bool:
         """`left` ends with '-', `right` is the next line's first word."""
@@ -85,24 +60,31 @@ class Joiner:
         return "-" in word  # EU-entry-exit-system: a hyphenated compound keeps its hyphens
 
     def join(self, lines: list[str]) -> str:
-        text = ""
+        """The lines as one paragraph: a space between lines, hyphenation resolved.
+
+        Built from a list of pieces (each line is looked at once), so a paragraph of a
+        million lines costs a million steps, not a million squared.
+        """
+        pieces: list[str] = []
         for raw in lines:
             part = raw.strip()
             if not part:
                 continue
-            if not text:
-                text = part
-            elif text.endswith("-") and len(text) > 1 and text[-2].isalnum():
+            last = pieces[-1] if pieces else ""
+            if not last:
+                pieces.append(part)
+            elif last.endswith("-") and len(last) > 1 and last[-2].isalnum():
                 right = re.match(r"[\w]*", part)
                 word = right.group(0) if right else ""
                 if word in SUSPENDED_HYPHEN_FOLLOWERS:
-                    text += " " + part  # "asiel- en migratiebeleid"
+                    pieces.append(" " + part)  # "asiel- en migratiebeleid"
                     continue
-                text = text if self.keep_hyphen(text, word) else text[:-1]
-                text += part
+                if not self.keep_hyphen(last, word):
+                    pieces[-1] = last[:-1]
+                pieces.append(part)
             else:
-                text += " " + part
-        return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
+                pieces.append(" " + part)
+        return re.sub(r"[ \t\u00a0]{2,}", " ", "".join(pieces)).strip()
 
 
 def _fits(line: str, next_line: str, width: int) -> bool:
@@ -129,10 +111,13 @@ def _looks_like_heading_line(line: str, next_line: str, width: int) -> bool:
 def _split_heading_lines(group: list[Line], width: int) -> list[list[Line]]:
     """Split a group of lines where a line is a heading or structural label of its own."""
     out: list[list[Line]] = [[]]
+    lengths = [len(g.text.rstrip()) for g in group]
+    top = sorted(range(len(lengths)), key=lengths.__getitem__)[-2:]  # the two longest lines
     for k, line in enumerate(group):
         nxt = group[k + 1].text if k + 1 < len(group) else ""
-        others = [len(g.text.rstrip()) for j, g in enumerate(group) if j != k]
-        line_width = max(others) if len(others) >= 2 else width
+        # the width of the group's other lines: its longest line, or the second when this is it
+        others = lengths[top[0]] if k == top[-1] else lengths[top[-1]]
+        line_width = others if len(group) >= 3 else width
         prev = out[-1][-1].text.strip() if out[-1] else ""
         starts_fresh = not prev or prev[-1] in ".?!:"
         last_short_line = (
@@ -155,23 +140,13 @@ def _split_heading_lines(group: list[Line], width: int) -> list[list[Line]]:
     return [g for g in out if g]
 
 
-def _is_heading_para(lines: list[str], text: str) -> bool:
-    t = text.replace(MARKER, "").strip()
-    return (
-        1 <= len(lines) <= 3
-        and 1 <= len(t.split()) <= 20
-        and t[-1] not in TERMINAL + ","
-        and (t[0].isupper() or t[0].isdigit())
-        and not BULLET.match(lines[0])
-        and "http" not in t
-    )
+def _should_merge(prev: Para, last_text: str, nxt: Para, width: int) -> bool:
+    """Rejoin a paragraph that a page break (or a removed footnote block) cut in two.
 
-
-def _should_merge(prev: Para, nxt: Para, width: int) -> bool:
-    """Rejoin a paragraph that a page break (or a removed footnote block) cut in two."""
+    `last_text` is the text of prev's last piece (prev may already be several pieces)."""
     if prev.role not in ("body", "heading") or nxt.role != "body" or nxt.page <= prev.page_end:
         return False
-    end = prev.text.replace(MARKER, "").rstrip()
+    end = last_text.replace(MARKER, "").rstrip()
     if not end or end[-1] in TERMINAL:
         return False
     if nxt.text.lstrip()[:1].islower():
@@ -201,6 +176,7 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
         groups.append(current)
 
     paras: list[Para] = []
+    pieces_of: dict[int, list[str]] = {}  # id(para) -> texts of the pieces merged into it
     for group in groups:
         for part in _split_heading_lines(group, width):
             raw = [line.text for line in part]
@@ -208,17 +184,20 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
             if not text.replace(MARKER, "").strip():
                 continue
             para = Para(text, raw, part[0].page, part[-1].page)
-            role = structure_role(text) if len(part) == 1 else None
-            if role:
-                para.role, para.label = role
-            elif _is_heading_para(raw, text):
-                para.role = "heading"
-            if paras and _should_merge(paras[-1], para, width):
-                prev = paras[-1]
-                prev.text = joiner.join([prev.text, text])
+            pieces = classify(para, len(part) == 1, part[0].heading)
+            prev = paras[-1] if paras else None
+            if (
+                prev
+                and len(pieces) == 1
+                and _should_merge(prev, pieces_of.get(id(prev), [prev.text])[-1], para, width)
+            ):
+                pieces_of.setdefault(id(prev), [prev.text]).append(text)
                 prev.role = "body"
                 prev.lines += raw
                 prev.page_end = para.page_end
                 continue
-            paras.append(para)
-    return paras
+            paras.extend(pieces)
+    for para in paras:  # joined once, at the end: a paragraph over many pages stays linear
+        if id(para) in pieces_of:
+            para.text = joiner.join(pieces_of[id(para)])
+    return split_numbered_questions(paras)

@@ -26,8 +26,11 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from rag.errors import RagError
+from rag.ingest.files import check_pdf_pages
 from rag.ingest.lines import lines_from_pages, remove_field_errors
+from rag.ingest.pdf_glyphs import GlyphWatcher, glue_markers
 from rag.ingest.textfile import document_from_lines
+from rag.settings import IngestSettings
 from rag.types import Document
 
 GAP_FACTOR = 1.5  # a gap this many times the usual line spacing starts a new paragraph
@@ -109,9 +112,11 @@ def _normalise(text: str) -> str:
 def page_text(page: Any) -> str:
     """The text of one pypdf page, lines in reading order, blank lines between paragraphs."""
     tracker = _LineTracker()
-    page.extract_text(visitor_text=tracker.visit)
+    glyphs = GlyphWatcher()
+    page.extract_text(visitor_text=tracker.visit, visitor_operand_before=glyphs.before)
     lines = _with_paragraph_gaps(tracker)
-    return _normalise("\n".join(line.rstrip() for line in lines))
+    text = glue_markers("\n".join(line.rstrip() for line in lines), glyphs.markers)
+    return _normalise(text)
 
 
 def _open(path: Path) -> PdfReader:
@@ -156,12 +161,18 @@ def _damaged(path: Path, exc: Exception) -> PdfLoadError:
     )
 
 
-def extract_pages(path: Path) -> list[str]:
+def extract_pages(path: Path, settings: IngestSettings | None = None) -> list[str]:
     """The text of every page of a PDF (index 0 is page 1).
 
-    Raises PdfLoadError for damaged, truncated or encrypted files.
+    Raises PdfLoadError for damaged, truncated or encrypted files, and RagError for a PDF
+    with more pages than the limits of `settings` allow.
     """
     reader = _open(path)
+    try:
+        count = len(reader.pages)
+    except Exception as exc:  # pypdf fails on a damaged page tree with many types
+        raise _damaged(path, exc) from exc
+    check_pdf_pages(path, count, settings or IngestSettings())
     try:
         pages = []
         for number, page in enumerate(reader.pages, start=1):
