@@ -219,6 +219,40 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return _run_questions(args, one)
 
 
+def render_timeline(result: dict) -> str:
+    """A timeline as readable text: each date, then its statements with their sources."""
+    lines = [f"Timeline: {result['question']}"]
+    if not result["dates"]:
+        lines.append("No statement of the cabinet on this was found in the indexed documents.")
+    for group in result["dates"]:
+        lines.append(f"\n{group['date'] or 'undated'}")
+        for s in group["statements"]:
+            asked = f", answer to question {s['question_number']}" if s["question_number"] else ""
+            lines.append(f"  [{s['n']}] {s['title']}{asked}")
+            lines += [f"      “{span['quote']}”" for span in s["spans"]]
+            if s["source"] and s["source"]["url"]:
+                lines.append(f"      {s['source']['url']}")
+    return "\n".join(lines)
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from rag.answer.timeline import build_timeline
+    from rag.serialize import timeline_json
+    from rag.settings import TimelineConfig
+
+    filters = _validate(args)
+    config = TimelineConfig(max_statements=args.top_k)
+    pipeline = _open(args)
+    docs = pipeline.documents
+
+    def one(question: str) -> dict:
+        timeline = build_timeline(pipeline, question, filters=filters, mode=args.mode, config=config)
+        return timeline_json(timeline, docs)
+
+    args.render = render_timeline
+    return _run_questions(args, one)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag.evaluate import evaluate, format_report, load_questions
 
@@ -249,7 +283,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     if index_exists(config.index_dir):
         print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
-    app = build_app(open_pipeline(config, model=args.model))
+    pipeline = open_pipeline(config, model=args.model)
+    translator = None
+    if args.translator:
+        from rag.answer.translate import Translator
+
+        print(f"Loading the translator {args.translator} ...", file=sys.stderr, flush=True)
+        translator = Translator(args.translator)
+    app = build_app(pipeline, translator=translator)
     url = launch_app(app, host=args.host, port=args.port, auth=auth)
     print(f"Kabinet-RAG is running on {url} (press Ctrl+C to stop).", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
@@ -312,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_question_options(p)
     p.add_argument("--generator", help="transformers model (folder or name) for checked summaries")
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("timeline", help="every statement of the cabinet on a topic, in date order")
+    _add_question_options(p)
+    p.set_defaults(func=cmd_timeline, top_k=16)  # --top-k: how many statements (default 16)
     p = sub.add_parser("eval", help="retrieval and answer metrics over a question set")
     p.add_argument("questions", type=Path, help="JSONL of {id, question, lang, evidence}")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
@@ -326,6 +370,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASS", help="require this user name and password (shared use)")
+    p.add_argument(
+        "--translator",
+        metavar="NAME_OR_PATH",
+        help="transformers nl->en translation model (e.g. an opus-mt folder): English readers see a "
+        "machine translation, marked as such, under each Dutch quote",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 

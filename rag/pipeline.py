@@ -69,18 +69,25 @@ class Pipeline:
         mode: str | None = None,
         filters: Filters | None = None,
         history: tuple[str, ...] = (),
+        progress: Callable[[str], None] | None = None,
     ) -> Answer:
         """A cited answer (or an honest "not found"); `history` holds earlier questions.
 
+        `progress`, when given, is called with each stage as it starts: "search", "compose"
+        (and "generate" with a generator), so that an interface can show where it is.
         Raises RagError for an empty or too long question, a bad top_k or mode.
         """
+        report = progress or (lambda stage: None)
+        report("search")
         query = self.retriever.query(question, context=history if is_follow_up(question, history) else ())
         found = self.retriever.retrieve(query, top_k=top_k, mode=mode, filters=filters)
+        report("compose")
         extractive = compose(
             self.index, query.text, query.vector, found.hits, query.lang, self.composing, found.lexical_text
         )
         if self.generator is None or extractive.abstained:
             return extractive
+        report("generate")
         return self.generator.answer(self.index, query, found.hits, extractive)
 
     def conversation(self) -> Conversation:

@@ -176,3 +176,24 @@ class SupportCheck:
     min_similarity: float = 0.86  # cosine with the closest sentence of a cited passage
     min_overlap: float = 0.5  # share of the sentence's content words found in the cited passages
     min_words: int = 4
+
+
+@dataclass(frozen=True)
+class TimelineConfig:
+    """How a timeline picks the cabinet's statements on a topic (rag.answer.timeline).
+
+    Each candidate passage offers its best sentence; a sentence is kept when its score (cosine
+    with the question plus `lexical_weight` times the share of the question's words it holds)
+    is within `keep_within` of the best statement's and it holds at least one of those words.
+    """
+
+    candidates: int = 40  # passages retrieved before the cabinet's sentences are scored
+    per_document: int = 3  # statements kept from one document
+    max_statements: int = 16
+    lexical_weight: float = 0.15
+    keep_within: float = 0.12
+    min_words: int = 5  # shorter sentences ("Ja.") are quoted with the next one
+
+    def __post_init__(self) -> None:
+        for name in ("candidates", "per_document", "max_statements"):
+            check_top_k(getattr(self, name), f"TimelineConfig.{name}")

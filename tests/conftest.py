@@ -90,3 +90,17 @@ def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
     pipeline = open_pipeline(config, build_if_missing=False, log=lambda message: None)
     pipeline.composing = ComposeConfig(abstain_below_nl=-10.0, abstain_below_en=-10.0)
     return pipeline
+
+
+@pytest.fixture(scope="session")
+def tiny_translator(tmp_path_factory):
+    """A tiny seq2seq (T5) model with the committed tokenizer, loaded as `--translator DIR` would be.
+
+    Seed 2: with seeds 0 and 1 the random model writes only end-of-text, so nothing would show.
+    """
+    from rag.answer.translate import Translator
+
+    from .tiny_model import build_tiny_generator
+
+    path = build_tiny_generator(tmp_path_factory.mktemp("translator"), "seq2seq", seed=2)
+    return Translator(str(path), max_new_tokens=8)
