@@ -67,7 +67,7 @@ def tiny_embedder(tiny_model: Path):
 def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
     """The hostile document (tests/ui_support.py) and two bundled ones, indexed with the tiny model.
 
-    The tiny model's cosines are meaningless, so the composer is told never to abstain:
+    The tiny model's cosines are meaningless, so the composer is told to answer every question:
     these tests are about rendering what it quotes, not about answer quality.
     """
     from rag.index.build import build_index
@@ -85,5 +85,8 @@ def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
     config = IndexConfig(corpus_dir=corpus, index_dir=root / "index", model=str(tiny_model))
     build_index(config, tiny_embedder, progress=False)
     pipeline = open_pipeline(config, build_if_missing=False, log=lambda message: None)
-    pipeline.composing = ComposeConfig(abstain_below_nl=-10.0, abstain_below_en=-10.0)
+    pipeline.composing = ComposeConfig(
+        abstain_below_nl=-10.0, abstain_below_en=-10.0, partial_below_nl=-10.0, partial_below_en=-10.0,
+        type_rule=False, key_term_rule=False,
+    )  # fmt: skip
     return pipeline

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from rag.codec import document_to_dict, passage_to_dict
-from rag.settings import IndexConfig
+from rag.settings import ComposeConfig, IndexConfig
 from rag.retrieve.crosslingual import vocabulary
 from rag.embed import Embedder
 from rag.errors import RagError
@@ -252,6 +252,7 @@ def build_index(
             "corpus_dir": str(config.corpus_dir),
             "documents": doc_fps,
             "settings": settings,
+            "answer_settings": ComposeConfig().manifest_record(),  # thresholds + the model they fit
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "library_versions": _library_versions(),
             "file_sizes": {

@@ -1,0 +1,224 @@
+"""Extractive selection: which of the cabinet's sentences answer the question.
+
+Only passages whose `speaker` is the cabinet are quoted. Every sentence of the top hits is
+scored: its cosine with the question (the sentence vectors are in the index; no model runs
+here), plus weighted bonuses for the question's words, for holding what the question type
+asks for (a number, a date, a reason, a position), for the question's key terms, for being
+the lead of an answer (where "Nee", "Ja" or the position stands) and for answering an MP
+question that matches the user's. The best sentence is quoted, with the lead of its answer
+for yes/no and position questions, and the sentences scoring close to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer.features import holds
+from rag.answer.question import Asked
+from rag.answer.terms import Context, fold
+from rag.index.lexical import tokenize
+from rag.index.store import Index
+from rag.settings import ComposeConfig
+from rag.types import Hit, Passage
+
+Span = tuple[int, int]
+LEAD_KINDS = ("yesno", "position", "reason")
+TYPE_KINDS = ("number", "date", "reason", "position")
+POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a cabinet passage among the hits, with its score."""
+
+    passage: Passage
+    hit_rank: int
+    row: int  # in index.sentences
+    start: int
+    end: int
+    semantic: float  # cosine with the question
+    score: float
+    lead: bool  # the first sentence of an answer
+    kinds: frozenset[str]  # what it holds of TYPE_KINDS
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Everything a sentence is scored against."""
+
+    question: str
+    lang: str
+    vector: np.ndarray
+    terms: set[str]  # stemmed words of the (expanded) question
+    asked: Asked
+    key_forms: tuple[tuple[str, ...], ...]
+    rerank: dict[tuple[str, int, int], float]  # (doc_id, start, end) of a sentence -> reranker probability
+
+    @property
+    def words(self) -> set[str]:
+        return content_words(self.question)
+
+
+def cabinet_hits(hits: list[Hit], config: ComposeConfig) -> list[Hit]:
+    """The top hits whose text is the cabinet's own words (the only ones quoted as an answer)."""
+    return [h for h in hits[: config.hits_considered] if h.passage.speaker == "cabinet"]
+
+
+def _share(words: set[str], terms: set[str]) -> float:
+    return len(words & terms) / len(terms) if terms else 0.0
+
+
+def _key_share(text: str, key_forms: tuple[tuple[str, ...], ...]) -> float:
+    if not key_forms:
+        return 0.0
+    context = Context(text)
+    return sum(context.covers(forms) for forms in key_forms) / len(key_forms)
+
+
+def content_words(text: str) -> set[str]:
+    """The question's longer content words, folded (for matching inside Dutch compounds)."""
+    return {fold(w) for w in re.findall(r"[^\W\d_]{5,}", text) if tokenize(w)}
+
+
+def compound_share(sentence: str, words: set[str]) -> float:
+    """Share of `words` found inside the sentence's words ("instituut" in "onderzoeksinstituut")."""
+    if not words:
+        return 0.0
+    found = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", sentence)]
+    return sum(1 for q in words if any(q[: max(5, len(q) - 2)] in w for w in found)) / len(words)
+
+
+def new_names(sentence: str, question: str) -> float:
+    """How many names (capitalised words inside the sentence) it adds to the question, up to 3, /3."""
+    asked = fold(question)
+    names = [w for w in re.findall(r"(?<=[^.!?]\s)[A-ZÀ-Ý][\w-]+", sentence) if fold(w)[:5] not in asked]
+    return min(len(names), 3) / 3
+
+
+def _interrogative(text: str) -> bool:
+    """A question (an MP's words quoted inside an answer, or text ingestion mislabelled)."""
+    return text.rstrip(' ”’"»)').endswith("?")
+
+
+class Selector:
+    """Scores and picks sentences over one index (its passage rows looked up once)."""
+
+    def __init__(self, index: Index, config: ComposeConfig) -> None:
+        self.index = index
+        self.config = config
+        self.row_of = {p.passage_id: i for i, p in enumerate(index.passages)}
+
+    def sentence_rows(self, passage: Passage) -> np.ndarray:
+        row = self.row_of.get(passage.passage_id)
+        return self.index.sentence_rows(row) if row is not None else np.zeros(0, dtype=np.int64)
+
+    def score(self, hits: list[Hit], scoring: Scoring) -> list[Sentence]:
+        """Every sentence of the cabinet's top hits, best first."""
+        out: list[Sentence] = []
+        for hit in hits:
+            rows = self.sentence_rows(hit.passage)
+            if len(rows):
+                out += self._score_passage(hit, rows, scoring)
+        return sorted(out, key=lambda s: (-s.score, s.hit_rank, s.start))
+
+    def _score_passage(self, hit: Hit, rows: np.ndarray, scoring: Scoring) -> list[Sentence]:
+        cfg, asked = self.config, scoring.asked
+        semantic = np.asarray(self.index.sentence_vectors[rows]) @ scoring.vector
+        text = self.index.documents[hit.passage.doc_id].text
+        asked_mp = _share(set(tokenize(hit.passage.question or "")), scoring.terms)
+        base = (
+            cfg.rank_weight / hit.rank
+            + cfg.question_weight * asked_mp
+            + cfg.passage_weight * (hit.dense or 0.0)
+        )
+        out = []
+        for k, (row, sem) in enumerate(zip(rows, semantic, strict=True)):
+            _, start, end = (int(x) for x in self.index.sentences[row])
+            sentence = text[start:end]
+            if _interrogative(sentence):
+                continue
+            kinds = frozenset(
+                kind for kind in TYPE_KINDS if kind in asked.kinds and holds(kind, sentence, asked)
+            )
+            lead = k == 0 and hit.passage.is_answer and hit.passage.part == 1
+            score = float(sem) + base + self._bonus(sentence, scoring, bool(kinds), lead)
+            score += cfg.reranker_weight * scoring.rerank.get((hit.passage.doc_id, start, end), 0.0)
+            out.append(Sentence(hit.passage, hit.rank, int(row), start, end, float(sem), score, lead, kinds))
+        return out
+
+    def _bonus(self, sentence: str, scoring: Scoring, typed: bool, lead: bool) -> float:
+        """The weighted evidence, besides the cosine, that the sentence answers the question."""
+        cfg, asked = self.config, scoring.asked
+        lexical = cfg.lexical_weight_en if scoring.lang == "en" else cfg.lexical_weight
+        return (
+            lexical * _share(set(tokenize(sentence)), scoring.terms)
+            + cfg.compound_weight * compound_share(sentence, scoring.words)
+            + cfg.type_weight * typed
+            + cfg.key_weight * _key_share(sentence, scoring.key_forms)
+            + cfg.lead_weight * (lead and asked.kind in LEAD_KINDS)
+            + cfg.polar_weight * (asked.kind == "yesno" and bool(POLAR.search(sentence)))
+            + cfg.name_weight * (asked.kind == "list" and new_names(sentence, scoring.question))
+        )
+
+    def _with_short_neighbour(self, s: Sentence) -> list[Span]:
+        """A too-short sentence ("Ja.") is quoted together with the next one of its passage."""
+        text = self.index.documents[s.passage.doc_id].text
+        spans = [(s.start, s.end)]
+        table = self.index.sentences
+        nxt = s.row + 1
+        short = len(text[s.start : s.end].split()) < self.config.min_words
+        if short and nxt < len(table) and int(table[nxt][0]) == int(table[s.row][0]):
+            spans.append((int(table[nxt][1]), int(table[nxt][2])))
+        return spans
+
+    def pick(self, scored: list[Sentence], asked: Asked) -> list[Sentence]:
+        """The sentences to quote, in order of relevance."""
+        if not scored:
+            return []
+        best = scored[0]
+        chosen = [best]
+        if asked.kind in LEAD_KINDS and not best.lead:
+            chosen += [s for s in scored if s.lead and s.passage.passage_id == best.passage.passage_id][:1]
+        chosen += [
+            s for s in scored[1:] if s.score >= best.score - self.config.keep_within and s not in chosen
+        ]
+        return chosen
+
+    def group(self, chosen: list[Sentence]) -> list[tuple[Passage, list[Span]]]:
+        """(passage, spans) in order of first use, within the quote and word budgets, no repeats."""
+        groups: dict[str, tuple[Passage, list[Span]]] = {}
+        seen: list[set[str]] = []
+        words = quotes = 0
+        for s in chosen:
+            text = self.index.documents[s.passage.doc_id].text
+            words_of = set(re.findall(r"\w+", text[s.start : s.end].lower()))
+            if quotes >= self.config.max_quotes or any(_similar(words_of, other) for other in seen):
+                continue
+            spans = self._with_short_neighbour(s)
+            n = sum(len(text[a:b].split()) for a, b in spans)
+            if words and words + n > self.config.max_words:
+                continue
+            seen.append(words_of)
+            words, quotes = words + n, quotes + 1
+            groups.setdefault(s.passage.passage_id, (s.passage, []))[1].extend(spans)
+        return [(p, merge_spans(self.index.documents[p.doc_id].text, spans)) for p, spans in groups.values()]
+
+
+def _similar(a: set[str], b: set[str]) -> bool:
+    """Nearly the same sentence: one's words (almost) contained in the other's."""
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= 0.85
+
+
+def merge_spans(text: str, spans: list[Span]) -> list[Span]:
+    """Sort spans and merge neighbours separated only by spaces (same paragraph)."""
+    merged: list[Span] = []
+    for start, end in sorted(set(spans)):
+        gap = text[merged[-1][1] : start] if merged else "x"
+        if merged and gap.strip(" ") == "" and "\n" not in gap:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
