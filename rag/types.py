@@ -5,24 +5,28 @@ source files -> Document -> Passage -> index -> Hit -> Answer (with Citations)
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal
 
+# The kind of a document, decided by its structure (rag.ingest.kinds), not by words it quotes.
 Kind = Literal[
-    "answers",  # antwoorden op Kamervragen
+    "answers",  # antwoorden op Kamervragen: at least one cabinet answer to a printed question
     "questions",  # Kamervragen that are not (yet) answered: the MPs' words only
-    "notice",  # mededeling: answering postponed, or answered by letter elsewhere
-    "consultation",  # verslag van een schriftelijk overleg
-    "letter",  # Kamerbrief
-    "report",  # verslag / rapport
+    "notice",  # mededeling: answering postponed, or answered by letter elsewhere; no answer
+    "consultation",  # verslag van een schriftelijk overleg: members per party, cabinet answers
+    "letter",  # Kamerbrief (signed or dated)
+    "report",  # verslag / rapport ("Verslag van …")
     "proceedings",  # Handelingen
     "other",
 ]
 KINDS: tuple[str, ...] = (
     "answers", "questions", "notice", "consultation", "letter", "report", "proceedings", "other",
 )  # fmt: skip
-# Whose words a passage holds: the cabinet's (an answer, a letter), a member of parliament's
-# (a question, a contribution to a consultation) or someone else's (a report's narrative).
+# Whose words a passage holds (rag.ingest.chunk): the cabinet's (an answer, a notice, a letter or
+# report the cabinet sends), a member of parliament's (a question without an answer, every
+# question of a `questions` or `notice` document) or someone else's (proceedings, a paragraph
+# that is wholly a quotation). An answer passage carries the MP's question in `question`.
 Speaker = Literal["cabinet", "mp", "other"]
 SPEAKERS: tuple[str, ...] = ("cabinet", "mp", "other")
 # The outcome of an answer: the documents answer the question, answer part of it, or not at all.
@@ -88,6 +92,39 @@ class QAPair:
     answer_end: int
     party: str | None = None
     heading: str | None = None
+    # Every question this answer answers, as spans: one answer can answer questions that
+    # stand apart ("Antwoord op vraag 3 en 8"); `question` is their texts joined by a blank
+    # line, and question_start/question_end span from the first to the last of them.
+    question_spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """The question spans (one span when the pair has a single question)."""
+        return self.question_spans or ((self.question_start, self.question_end),)
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question as printed in a document ("Vraag 3"), whether or not an answer was found.
+
+    Questions without an answer are a member of parliament's words and are indexed as such
+    (speaker `mp`), never as an answer.
+    """
+
+    number: str
+    start: int
+    end: int
+    answered: bool
+    party: str | None = None
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """What ingestion removed, repaired or doubted in one document (the ingestion report)."""
+
+    furniture_lines: int = 0  # running headers/footers, masthead and letterhead lines removed
+    repaired_words: int = 0  # glued words split ("bijhet" -> "bij het")
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,17 +137,28 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Who signed (or answered): "Dijkgraaf", "Minister", "Onderwijs, Cultuur en Wetenschap"."""
+
+    name: str | None
+    office: str | None  # Minister, Staatssecretaris, Minister-President, …
+    ministry: str | None
+
+
+@dataclass(frozen=True)
 class DocMeta:
     """Metadata parsed from a document; every field is optional."""
 
     kamerstuk: str | None = None
     kenmerk: str | None = None
-    signatory: str | None = None
+    signatory: str | None = None  # "Minister Dijkgraaf (Onderwijs, Cultuur en Wetenschap)"
     questioners: tuple[Questioner, ...] = ()
     date_sent: str | None = None  # ingezonden (ISO date)
     date_received: str | None = None  # ontvangen / beantwoord (ISO date)
-    url: str | None = None
+    url: str | None = None  # the official publication, when its identifier is known
     extra: tuple[tuple[str, str], ...] = ()
+    identifier: str | None = None  # official identifier: ah-tk-20232024-1314, kv-tk-2024Z12345, kst-…
+    signer: Signer | None = None  # the signatory's name, office and ministry, when known
 
 
 @dataclass(frozen=True)
@@ -128,18 +176,15 @@ class Document:
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     page_starts: tuple[int, ...] = ()  # offset in `text` where page 1, 2, ... begins
+    questions: tuple[AskedQuestion, ...] = ()  # every printed question, answered or not
+    unpaired_answers: tuple[Section, ...] = ()  # answers whose question was not found
+    cleanup: Cleanup = field(default_factory=Cleanup)
 
     def page_at(self, offset: int) -> int | None:
         """Page number (1-based) of a character offset, when pages are known."""
         if not self.page_starts:
             return None
-        page = 0
-        for i, start in enumerate(self.page_starts):
-            if start <= offset:
-                page = i + 1
-            else:
-                break
-        return page or 1
+        return max(1, bisect.bisect_right(self.page_starts, offset))
 
     @property
     def parties(self) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ def messy_corpus(tmp_path: Path) -> Path:
     (root / "bom.txt").write_bytes(b"\xef\xbb\xbf" + LETTER.encode())
     (root / "double-bom.txt").write_bytes(DOUBLE_ENCODED_BOM + LETTER.encode())
     (root / "notes.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (root / "slides.odp").write_bytes(b"PK\x03\x04 a presentation")
     (root / "README.md").write_text("# about this folder\n")
     sub = root / "sub"
     sub.mkdir()
@@ -56,11 +57,12 @@ def test_bad_files_warn_and_the_rest_is_ingested(messy_corpus: Path):
     ids = sorted(d.doc_id for d in corpus.documents)
     assert ids == ["bom", "cp1252", "double-bom", "good", "sub/nested"]
     warnings = {Path(w.path).name: w.reason for w in corpus.warnings}
-    assert set(warnings) == {"empty.txt", "whitespace.txt", "binary.txt", "notes.docx"}
+    assert set(warnings) == {"empty.txt", "whitespace.txt", "binary.txt", "notes.docx", "slides.odp"}
     assert "empty" in warnings["empty.txt"]
     assert "no text" in warnings["whitespace.txt"]
     assert "binary" in warnings["binary.txt"]
-    assert "unknown file type '.docx'" in warnings["notes.docx"]
+    assert "not a Word file" in warnings["notes.docx"]
+    assert "unknown file type '.odp'" in warnings["slides.odp"]
     assert all(name in reason for name, reason in warnings.items())
     by_id = {d.doc_id: d for d in corpus.documents}
     assert "Servië (€ 44)" in by_id["cp1252"].text

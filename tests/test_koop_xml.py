@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from rag.errors import RagError
+from rag.ingest import chunk_document
 from rag.ingest.koop_xml import load_koop_xml
 from rag.types import Document
 
@@ -443,3 +444,18 @@ def test_publication_without_text_is_rejected(tmp_path: Path) -> None:
     path = _write(tmp_path / "leeg.xml", "<officiele-publicatie><handelingen/></officiele-publicatie>")
     with pytest.raises(RagError, match=r"leeg\.xml contains no text"):
         load_koop_xml(path, "leeg")
+
+
+def test_kamervragen_without_answers_are_questions_in_the_members_words(tmp_path: Path) -> None:
+    tree = etree.parse(str(ANSWERS))
+    for antwoord in list(tree.iter("antwoord")):
+        antwoord.getparent().remove(antwoord)
+    path = tmp_path / "vragen.xml"
+    tree.write(str(path), encoding="utf-8", xml_declaration=True)
+    doc = _load(path)
+    assert doc.kind == "questions" and not doc.qa_pairs
+    assert [q.number for q in doc.questions] == ["1", "2 en 3", "4", "5", "6", "7"]
+    passages = chunk_document(doc)
+    asked = [p for p in passages if p.question_number]
+    assert [p.question_number for p in asked] == ["1", "2 en 3", "4", "5", "6", "7"]
+    assert {(p.speaker, p.question) for p in asked} == {("mp", None)}

@@ -220,6 +220,31 @@ def test_marker_set_as_a_separate_raised_run_stays_glued(tmp_path: Path) -> None
     assert doc.text[: doc.footnotes[0].offset].endswith("Servië?")
 
 
+def test_word_kerning_offsets_are_not_read_as_spaces(tmp_path: Path) -> None:
+    # The TJ arrays of the ministry's Word PDF (verzamelbrief-luchtvaart.pdf, page header),
+    # copied as they are: each glyph is positioned with a small offset, and the line draws
+    # its own spaces. pypdf alone reads "P agina 1 van 7".
+    header = (
+        b"BT /F1 6.75 Tf 1 0 0 1 467.1 28.5 Tm [(P)-174(a)-65(g)-43(i)50(n)-33(a)45( )] TJ ET "
+        b"BT /F1 6.75 Tf 1 0 0 1 492.63 28.5 Tm [(1)] TJ ET "
+        b"BT /F1 6.75 Tf 1 0 0 1 497.13 28.5 Tm [( )] TJ ET "
+        b"BT /F1 6.75 Tf 1 0 0 1 499.38 28.5 Tm [(v)-74(a)45(n)77( )] TJ ET "
+        b"BT /F1 6.75 Tf 1 0 0 1 512.9 28.5 Tm [(7)] TJ ET"
+    )
+    body = [
+        b"BT /F1 9 Tf 1 0 0 1 80 700 Tm [(Hiermee wordt )-20(uitv)-181(oering)-20( )(gegeven.)] TJ ET",
+        b"BT /F1 9 Tf 1 0 0 1 80 688 Tm [(Tussen)-600(woorden)] TJ ET",  # no drawn space: a real gap
+        header,
+    ]
+    path = tmp_path / "kerning.pdf"
+    path.write_bytes(_pdf([b"\n".join(body)]))
+    assert "P agina" in PdfReader(path).pages[0].extract_text()  # pypdf's own output
+    [doc] = load_pdf(path, "kerning")
+    assert "Hiermee wordt uitvoering gegeven." in doc.text
+    assert "Tussen woorden" in doc.text
+    assert "agina" not in doc.text  # "Pagina" is a running header: removed
+
+
 def test_pdf_encrypted_with_an_empty_user_password_opens(tmp_path: Path) -> None:
     path = tmp_path / "beveiligd.pdf"
     path.write_bytes(_encrypt(_seed_pdf(), user_password=""))

@@ -35,7 +35,7 @@ from rag.types import Document, Passage
 from rag.index.vectors import build_faiss, index_type_for, write_faiss
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
-INGEST_VERSION = 1  # bump when ingestion turns the same file into different passages
+INGEST_VERSION = 2  # bump when ingestion turns the same file into different passages
 EMBED_MODES = ("answer", "question+answer")
 
 

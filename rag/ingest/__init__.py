@@ -43,6 +43,7 @@ LOADERS = {
     ".txt": ("rag.ingest.textfile", "load_text"),
     ".pdf": ("rag.ingest.pdf", "load_pdf"),
     ".xml": ("rag.ingest.koop_xml", "load_koop_xml"),
+    ".docx": ("rag.ingest.docx", "load_docx"),
 }
 
 

@@ -10,7 +10,7 @@ from rag.ingest.furniture import Letterhead
 from rag.ingest.metadata import extract_metadata
 from rag.ingest.paragraphs import Para
 from rag.ingest.structure import Structure, parse_structure
-from rag.types import DocMeta, Document, Footnote, Kind
+from rag.types import Cleanup, DocMeta, Document, Footnote, Kind
 
 PARAGRAPH_SEPARATOR = "\n\n"
 
@@ -64,11 +64,13 @@ def assemble_document(
     notes: list[RawFootnote],
     head: Letterhead,
     pages_known: bool = True,
+    repaired: int = 0,
 ) -> Document:
     """Build a Document (text, structure, metadata) from cleaned paragraphs."""
     text, markers = assemble_text(paras)
     structure: Structure = parse_structure(paras, text)
     title, kind, date, meta = extract_metadata(paras, structure, text, head)
+    warnings = structure.warnings if kind in ("answers", "consultation") else ()
     return Document(
         doc_id=doc_id,
         title=title,
@@ -81,6 +83,9 @@ def assemble_document(
         sections=structure.sections,
         footnotes=_footnotes(notes, markers),
         page_starts=_page_starts(paras) if pages_known else (),
+        questions=structure.questions,
+        unpaired_answers=structure.unpaired_answers,
+        cleanup=Cleanup(furniture_lines=head.removed, repaired_words=repaired, warnings=tuple(warnings)),
     )
 
 
@@ -108,4 +113,5 @@ def make_document(
         qa_pairs=structure.qa_pairs,
         sections=structure.sections,
         footnotes=footnotes,
+        questions=structure.questions,
     )

@@ -1,18 +1,32 @@
-"""Document -> Passages.
+"""Document -> Passages, each knowing whose words it holds (`Passage.speaker`).
 
-Every cabinet answer becomes a passage that knows its question; a long answer is split at
-paragraph (then sentence) boundaries and every part keeps the question. Documents without
-question/answer structure are chunked along headings and paragraphs. Sentences are never cut.
+* Every cabinet answer becomes a passage that knows its question (`question`,
+  `question_number`, party); a long answer is split at paragraph (then sentence)
+  boundaries and every part keeps the question. speaker ``cabinet``.
+* An answer whose question was not found: speaker ``cabinet``, `question` None.
+* A question without an answer (in an answers document, and every question of a
+  ``questions`` or ``notice`` document): speaker ``mp``, `question` None, its number in
+  `question_number`. It is never passed off as an answer.
+* Members' contributions in a consultation are not passages of their own: each is the
+  `question` of the cabinet answer that follows it (so search finds the answer, and the
+  members' words never compete with it).
+* Other text is chunked along headings and paragraphs: the cabinet's (letters, reports,
+  notices, covering letters), ``other`` for proceedings and for a paragraph that is wholly
+  a quotation. The preamble of an answers, questions or notice document is metadata, not a
+  passage. Sentences are never cut.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
+from collections import Counter
 
 from rag.ingest.sentences import count_words, sentence_spans
+from rag.ingest.structure import QUOTATION
 from rag.settings import ChunkSettings
-from rag.types import Document, Passage, Speaker
+from rag.types import Document, Footnote, Passage, Speaker
 
 Span = tuple[int, int]
 
@@ -62,9 +76,17 @@ def _merge_small(text: str, spans: list[Span], min_words: int, max_words: int) -
     return out
 
 
-def _passage(doc: Document, key: str, span: Span, part: int, parts: int, **fields: object) -> Passage:
+def _passage(
+    doc: Document,
+    notes: tuple[list[int], list[Footnote]],
+    key: str,
+    span: Span,
+    part: int,
+    parts: int,
+    **fields: object,
+) -> Passage:
     s, e = span
-    notes = tuple(f for f in doc.footnotes if s <= f.offset <= e)
+    lo, hi = bisect.bisect_left(notes[0], s), bisect.bisect_right(notes[0], e)
     suffix = f"-{part}" if parts > 1 else ""
     return Passage(
         passage_id=f"{doc.doc_id}#{key}{suffix}",
@@ -73,7 +95,7 @@ def _passage(doc: Document, key: str, span: Span, part: int, parts: int, **field
         end=e,
         text=doc.text[s:e],
         page=doc.page_at(s),
-        footnotes=notes,
+        footnotes=tuple(notes[1][lo:hi]),
         part=part,
         parts=parts,
         **fields,  # type: ignore[arg-type]
@@ -84,48 +106,69 @@ def _slug(number: str) -> str:
     return re.sub(r"[^0-9A-Za-z]+", "-", number).strip("-").lower()
 
 
-def _speaker(doc: Document) -> Speaker:
-    """Whose words a section of a document without question/answer pairs holds."""
+def _section_speaker(doc: Document, text: str) -> Speaker:
+    """Whose words a stretch of text outside the question/answer structure holds."""
     if doc.kind == "questions":
         return "mp"
-    if doc.kind == "proceedings":
+    if doc.kind == "proceedings" or QUOTATION.match(text):
         return "other"
     return "cabinet"
 
 
+class _Builder:
+    """Collects the passages of one document; keys stay unique ("q7", "q7_2")."""
+
+    def __init__(self, doc: Document, settings: ChunkSettings) -> None:
+        self.doc, self.settings = doc, settings
+        self.passages: list[Passage] = []
+        self.keys: Counter[str] = Counter()
+        ordered = sorted(doc.footnotes, key=lambda f: f.offset)
+        self.notes = ([f.offset for f in ordered], ordered)
+
+    def _key(self, key: str) -> str:
+        self.keys[key] += 1
+        return key if self.keys[key] == 1 else f"{key}_{self.keys[key]}"
+
+    def add(self, key: str, start: int, end: int, merge_small: bool = False, **fields: object) -> None:
+        text, settings = self.doc.text, self.settings
+        units = _units(text, start, end, settings.max_words)
+        spans = _pack(text, units, settings.max_words) if units else []
+        if merge_small:
+            spans = _merge_small(text, spans, settings.min_words, settings.max_words)
+        key = self._key(key)
+        for i, span in enumerate(spans, start=1):
+            extra = dict(fields)
+            if "speaker" not in extra:
+                extra["speaker"] = _section_speaker(self.doc, text[span[0] : span[1]])
+            self.passages.append(_passage(self.doc, self.notes, key, span, i, len(spans), **extra))
+
+
 def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list[Passage]:
     """Split a document into passages (answers with their questions, or headed chunks)."""
-    settings = settings or ChunkSettings()
-    passages: list[Passage] = []
-    numbered_parties = ", ".join(dict.fromkeys(q.party for q in doc.meta.questioners if q.party))
+    out = _Builder(doc, settings or ChunkSettings())
+    numbered_parties = ", ".join(dict.fromkeys(q.party for q in doc.meta.questioners if q.party)) or None
     for pair in doc.qa_pairs:
-        units = _units(doc.text, pair.answer_start, pair.answer_end, settings.max_words)
-        spans = _pack(doc.text, units, settings.max_words) if units else []
-        for i, span in enumerate(spans, start=1):
-            passages.append(
-                _passage(
-                    doc,
-                    f"q{_slug(pair.number)}",
-                    span,
-                    i,
-                    len(spans),
-                    heading=pair.heading,
-                    question=pair.question,
-                    question_number=pair.number,
-                    party=pair.party or numbered_parties or None,
-                    speaker="cabinet",
-                )
-            )
-    first_answer = min((p.answer_start for p in doc.qa_pairs), default=None)
+        out.add(
+            f"q{_slug(pair.number)}", pair.answer_start, pair.answer_end, heading=pair.heading,
+            question=pair.question, question_number=pair.number,
+            party=pair.party or numbered_parties, speaker="cabinet",
+        )  # fmt: skip
+    for answer in doc.unpaired_answers:
+        number = re.sub(r"^Antwoord\s*", "", answer.heading or "") or None
+        out.add(f"a{_slug(number or 'x')}", answer.start, answer.end, heading=answer.heading,
+                question_number=number, speaker="cabinet")  # fmt: skip
+    for asked in doc.questions:
+        if not asked.answered:  # the member's words, never passed off as an answer
+            out.add(
+                f"v{_slug(asked.number or 'x')}", asked.start, asked.end,
+                heading=f"Vraag {asked.number}".strip(), question_number=asked.number or None,
+                party=asked.party or numbered_parties, speaker="mp",
+            )  # fmt: skip
+    structured = [p.answer_start for p in doc.qa_pairs] + [q.start for q in doc.questions]
+    structured += [a.start for a in doc.unpaired_answers]
+    first = min(structured, default=None)
     for k, section in enumerate(doc.sections, start=1):
-        if doc.qa_pairs and (doc.kind == "consultation" or section.end <= (first_answer or 0)):
+        if first is not None and (doc.kind == "consultation" or section.end <= first):
             continue  # preambles and members' text: the product quotes the cabinet's answers
-        units = _units(doc.text, section.start, section.end, settings.max_words)
-        spans = _pack(doc.text, units, settings.max_words) if units else []
-        spans = _merge_small(doc.text, spans, settings.min_words, settings.max_words)
-        for i, span in enumerate(spans, start=1):
-            passages.append(
-                _passage(doc, f"s{k}", span, i, len(spans), heading=section.heading, speaker=_speaker(doc))
-            )
-    passages.sort(key=lambda p: p.start)
-    return passages
+        out.add(f"s{k}", section.start, section.end, merge_small=True, heading=section.heading)
+    return sorted(out.passages, key=lambda p: p.start)

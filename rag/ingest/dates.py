@@ -11,7 +11,8 @@ MONTHS = {
     "sept": 9, "okt": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 DUTCH_DATE = re.compile(
-    r"\b(\d{1,2})\s+(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})\b",
+    # Also glued, as PDF extraction leaves it: "ontvangen 18 november2024".
+    r"\b(\d{1,2})\s*(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s*(\d{4})\b",
     re.IGNORECASE,
 )
 

@@ -10,15 +10,24 @@ The marker is replaced by MARKER so that later stages know where it stood.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.ingest.lines import Line
 
 MARKER = "\ue000"  # private-use character: stands where a footnote marker was
-FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\s+(\S.*)$")
+FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\)?\s+(\S.*)$")
+# Notes typed at the end of a Word letter as a numbered list ("1. Argos, …", "2) …").
+ENDNOTE_START = re.compile(r"^\s?(\d{1,3})[.)]?\s+(\S.*)$")
 STRUCTURE_LINE = re.compile(r"^\s*(Vraag|Vragen|Antwoord)\b")
-_AFTER_MARKER = r"(?=[\s.,;:)\]’”'\"?!]|$)"
+_AFTER_MARKER = r"\)?(?=[\s.,;:)\]’”'\"?!]|$)"  # "Servië?1", "gedrag2)"
+# A bare number after a question or sentence, as the Aanhangsel layout prints it: "»? 1 Zo ja".
+_AFTER_PUNCTUATION = r"(?<=[?!.,;:»”’\"')\]]) "
+# A word, but not one that a number belongs to ("vraag 1,", "artikel 2:").
+_AFTER_WORD = (
+    r"(?<=[^\W\d_])(?<![Vv]raag)(?<![Vv]ragen)(?<![Aa]ntwoord)(?<!artikel)(?<!bijlage)(?<!lid)(?<!nr\.)"
+)
 MAX_GAP = 6  # footnotes whose text may be missing between two found ones
+MAX_BLOCK_LINES = 12  # a footnote block found without a blank line before it is at most this long
 
 
 @dataclass
@@ -38,7 +47,9 @@ def _find_marker(
     """First (line, start, end) of marker `number` in lines[lo:hi], preferring word glue."""
     patterns = [re.compile(rf"(?<=[^\s\d{MARKER}/:=_-]){number}{_AFTER_MARKER}")]
     if not word_glue_only:
-        patterns.append(re.compile(rf"(?<=\d){number}{_AFTER_MARKER}"))
+        patterns.append(re.compile(rf"{_AFTER_PUNCTUATION}{number}{_AFTER_MARKER}"))
+        patterns.append(re.compile(rf"(?<=\b(?:19|20)\d\d){number}{_AFTER_MARKER}"))  # "201913"
+        patterns.append(re.compile(rf"{_AFTER_WORD} {number}(?=[?!,;:])"))  # "Both Ends 1?"
     for pattern in patterns:
         for i in range(lo[0], hi):
             if lines[i].page < min_page or lines[i].blank:
@@ -50,12 +61,25 @@ def _find_marker(
     return None
 
 
-def _block_end(lines: list[Line], start: int) -> int:
+def _block_end(lines: list[Line], start: int, pages_exact: bool) -> int:
+    """Where a footnote block ends: the end of its page, or a label ("Vraag 2").
+
+    Without exact pages (plain text), also a removed page foot: what follows a running
+    footer is the next page's body text.
+    """
     page = lines[start].page
     j = start + 1
     while j < len(lines) and lines[j].page == page and not STRUCTURE_LINE.match(lines[j].text):
+        if not pages_exact and lines[j].furniture:
+            return j
         j += 1
     return j
+
+
+def _ends_at_page_foot(lines: list[Line], end: int, start: int, pages_exact: bool) -> bool:
+    """A footnote block without a blank line before it (text that lost its blank lines)
+    counts only when a removed running footer closes it within a few lines."""
+    return not pages_exact and end - start <= MAX_BLOCK_LINES and end < len(lines) and lines[end].furniture
 
 
 def _join_footnote_lines(parts: list[str]) -> str:
@@ -66,7 +90,7 @@ def _join_footnote_lines(parts: list[str]) -> str:
             continue
         if not text:
             text = part
-        elif re.search(r"(https?://|www\.)\S*[-/~?=&_.]$", text):  # a URL broken over lines
+        elif _url_continues(text, part):  # a URL broken over lines
             text += part
         elif text.endswith("-") and text[-2:-1].isalpha() and part[:1].islower():
             text = text[:-1] + part
@@ -75,12 +99,21 @@ def _join_footnote_lines(parts: list[str]) -> str:
     return text
 
 
-def _split_block(lines: list[Line], start: int, end: int, first: int) -> list[RawFootnote]:
+def _url_continues(text: str, part: str) -> bool:
+    last = text.rsplit(" ", 1)[-1]
+    if not re.search(r"https?://|www\.|\b[\w-]+\.(?:nl|com|org|net|eu|int|be|de|gov|info)/", last):
+        return False
+    return last.endswith(("-", "/", "~", "?", "=", "&", "_", ".", "%")) or part[:1] in "%/?&=#_"
+
+
+def _split_block(
+    lines: list[Line], start: int, end: int, first: int, pattern: re.Pattern[str] = FOOTNOTE_START
+) -> list[RawFootnote]:
     notes: list[tuple[int, list[str]]] = []
     expected = first
     seen_urls: set[str] = set()
     for line in lines[start:end]:
-        m = FOOTNOTE_START.match(line.text)
+        m = pattern.match(line.text)
         if m and int(m.group(1)) == expected:
             notes.append((expected, [m.group(2)]))
             expected += 1
@@ -97,7 +130,7 @@ def _split_block(lines: list[Line], start: int, end: int, first: int) -> list[Ra
 def _mark(lines: list[Line], hit: tuple[int, int, int]) -> None:
     li, s, e = hit
     text = lines[li].text
-    lines[li] = Line(text[:s] + MARKER + text[e:], lines[li].page)
+    lines[li] = replace(lines[li], text=text[:s] + MARKER + text[e:])
 
 
 def _mark_missing(
@@ -114,25 +147,34 @@ def _mark_missing(
     return cursor
 
 
-def extract_footnotes(lines: list[Line]) -> tuple[list[Line], list[RawFootnote]]:
+def extract_footnotes(
+    lines: list[Line], pages_exact: bool = True, endnotes: bool = False
+) -> tuple[list[Line], list[RawFootnote]]:
     """Blank the footnote blocks, put MARKER where each marker stood; return notes in order.
 
     Numbering gaps (notes whose text the PDF extraction lost) are tolerated: their
-    markers are still removed, and they are returned with empty text.
+    markers are still removed, and they are returned with empty text. With `endnotes`
+    (a Word letter), notes are a numbered list that closes the document.
     """
+    start_pattern = ENDNOTE_START if endnotes else FOOTNOTE_START
     lines = list(lines)
     found: list[RawFootnote] = []
     expected = 1
     cursor = (0, 0)
     i = 0
     while i < len(lines):
-        m = FOOTNOTE_START.match(lines[i].text)
+        m = start_pattern.match(lines[i].text)
         first = int(m.group(1)) if m else 0
-        if not (m and expected <= first <= expected + MAX_GAP and (i == 0 or lines[i - 1].blank)):
+        if not (m and expected <= first <= expected + MAX_GAP):
             i += 1
             continue
-        end = _block_end(lines, i)
-        notes = _split_block(lines, i, end, first)
+        end = _block_end(lines, i, pages_exact)
+        if not (i == 0 or lines[i - 1].blank or _ends_at_page_foot(lines, end, i, pages_exact)) or (
+            endnotes and any(not line.blank for line in lines[end:])
+        ):
+            i += 1
+            continue
+        notes = _split_block(lines, i, end, first, start_pattern)
         located = []
         probe = cursor
         for note in notes:

@@ -1,68 +1,55 @@
-"""Page furniture: running headers and footers, letterhead, reference blocks, tables of contents.
+"""Page furniture: running headers and footers, mastheads, letterheads, reference blocks, contents.
 
-Removed lines are blanked (not deleted) so that paragraph boundaries survive; the
-values of the letterhead (date, subject, references) are kept as metadata.
+Removed lines are blanked (not deleted) so that paragraph boundaries survive; the values
+of the letterhead (date, subject, references) and the official identifier printed in the
+colophon (``ah-tk-20232024-1314``) are kept as metadata. Running footers are also cut out
+of the middle of a line, because text extracted from a PDF can put a page foot inside a
+sentence ("schuldig maakt aan Tweede Kamer, vergaderjaar 2024–2025, Aanhangsel 7 een …").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from rag.ingest.furniture_patterns import (
+    DATE_LINE,
+    IDENTIFIER,
+    INLINE_FURNITURE,
+    LETTER_DATE_LINE,
+    LETTERHEAD_LINES,
+    MASTHEAD_LINES,
+    MASTHEAD_NUMBER,
+    REFERENCE_LABELS,
+    RUNNING_LINES,
+    SUBJECT_LINE,
+    TOC_ENTRY,
+    TOC_HEADING,
+    TOC_SCAN_LINES,
+)
 from rag.ingest.lines import Line
 
-_DASH = "[-–—]"
-RUNNING_LINES = [
-    # "Tweede Kamer, vergaderjaar 2015–2016, 21 501-20, nr. 1027 3"
-    re.compile(rf"^\s*(Tweede|Eerste) Kamer,? vergaderjaar \d{{4}}\s*{_DASH}\s*\d{{4}},.*nr\.\s*\d+.*$"),
-    # "Aanhangsel Handelingen II 2016/17, nr. 1234 1" / "Aanhangsel Handelingen II, vergaderjaar ..."
-    re.compile(r"^\s*Aanhangsel (van de )?Handelingen\s+(I|II)\b.*\bnr\.\s*\d+(\s+\d+)?\s*$"),
-    # colophon of officielebekendmakingen.nl PDFs
-    re.compile(r"^\s*(kst|ah|h)-[a-z0-9-]+\s+ISSN\b.*$", re.IGNORECASE),
-    re.compile(r"^\s*ISSN\s+\d{4}\s*-\s*\d{3}[\dX]\b.*$"),
-    re.compile(r"^\s*[’']s-Gravenhage \d{4}\s*$"),
-]
-LETTERHEAD_LINES = [
-    re.compile(r"^\s*>?\s*Retouradres\b.*$"),
-    re.compile(r"^\s*Aan de [Vv]oorzitter van de (Tweede|Eerste) Kamer.*$"),
-    re.compile(r"^\s*Postbus \d+\s*$"),
-    re.compile(r"^\s*(\d{4}\s?)?[A-Z]{2}\s+(DEN HAAG|Den Haag|[’']s-Gravenhage)\s*$"),
-    re.compile(r"^\s*Bij beantwoording de datum\b.*$"),
-    re.compile(r"^\s*en ons kenmerk vermelden\.?\s*$"),
-    re.compile(r"^\s*Wilt u slechts één zaak in uw\b.*$"),
-    re.compile(r"^\s*brief behandelen\.?\s*$"),
-    re.compile(r"^\s*(www\.rijksoverheid\.nl|www\.tweedekamer\.nl)(/\S*)?\s*$"),
-]
-# A label on its own line whose value follows on the next non-blank line.
-REFERENCE_LABELS = {
-    "ons kenmerk": "kenmerk",
-    "uw kenmerk": "uw_kenmerk",
-    "uw brief": "uw_brief",
-    "bijlage": "bijlage",
-    "bijlagen": "bijlage",
-    "contactpersoon": "contactpersoon",
-    "doorkiesnummer": "doorkiesnummer",
-}
-DATE_LINE = re.compile(r"^\s*Datum\s+(\d{1,2}\s+\w+\s+\d{4})\s*$")
-LETTER_DATE_LINE = re.compile(r"^\s*(?:Den Haag|[’']s-Gravenhage),\s+(\d{1,2}\s+\w+\s+\d{4})\s*\.?\s*$")
-SUBJECT_LINE = re.compile(r"^\s*Onderwerp\s+(\S.*?)\s*$")
-TOC_HEADING = re.compile(r"^\s*(Inhoudsopgave|Inhoud)\s*$")
-TOC_ENTRY = re.compile(r"^\s*\S.{3,}?(\s{2,}|\.{3,}\s*)\d{1,3}\s*$")
-TOC_SCAN_LINES = 60
+HEAD_LINES = 40  # a masthead stands in the first lines of a document
 
 
 @dataclass
 class Letterhead:
-    """Values read from removed letterhead lines."""
+    """Values read from removed letterhead lines, and how many furniture lines were removed."""
 
     date: str | None = None
     subject: str | None = None
     references: dict[str, str] = field(default_factory=dict)
     running_lines: list[str] = field(default_factory=list)  # headers/footers, for their numbers
+    identifiers: list[str] = field(default_factory=list)  # ah-tk-…, kv-tk-…, kst-… as printed
+    number: str | None = None  # the Aanhangsel number printed in the masthead
+    removed: int = 0  # furniture lines (or pieces of lines) removed
 
 
-def _blank(lines: list[Line], i: int) -> None:
-    lines[i] = Line("", lines[i].page) if lines[i].text == "" else Line(" ", lines[i].page)
+def _blank(lines: list[Line], i: int, head: Letterhead) -> None:
+    removed = bool(lines[i].text.strip())
+    head.removed += removed
+    text = "" if lines[i].text == "" else " "
+    lines[i] = Line(text, lines[i].page, furniture=removed or lines[i].furniture)
 
 
 def _next_content(lines: list[Line], i: int) -> int | None:
@@ -72,7 +59,7 @@ def _next_content(lines: list[Line], i: int) -> int | None:
     return None
 
 
-def _remove_toc(lines: list[Line]) -> None:
+def _remove_toc(lines: list[Line], head: Letterhead) -> None:
     for i, line in enumerate(lines):
         if not TOC_HEADING.match(line.text):
             continue
@@ -80,39 +67,81 @@ def _remove_toc(lines: list[Line]) -> None:
         for j in range(i + 1, min(i + TOC_SCAN_LINES, len(lines))):
             if TOC_ENTRY.match(lines[j].text):
                 last_entry = j
-        if last_entry is None:
-            continue
-        for j in range(i, last_entry + 1):
-            _blank(lines, j)
+        for j in range(i, (last_entry if last_entry is not None else i - 1) + 1):
+            _blank(lines, j, head)
     for i, line in enumerate(lines):
         if re.search(r"\.{5,}\s*\d{1,3}\s*$", line.text):  # dotted leaders anywhere
-            _blank(lines, i)
+            _blank(lines, i, head)
 
 
-def remove_furniture(lines: list[Line]) -> tuple[list[Line], Letterhead]:
-    """Blank running headers/footers, letterhead, reference blocks and contents pages."""
-    lines = list(lines)
-    head = Letterhead()
-    for i, line in enumerate(lines):
-        text = line.text
-        if not text.strip():
+def _cut_inline(text: str, head: Letterhead) -> str:
+    """Remove running footers and colophon pieces wherever they stand in a line.
+
+    The publication's own identifier is the one in the colophon (alone on its line or
+    beside the ISSN, the place and year, or a running footer); a Kamerstuk id elsewhere
+    (``(kst-30552-3)`` in a footnote) is a reference and stays.
+    """
+    original = text
+    for pattern in INLINE_FURNITURE:
+        if pattern.search(text):
+            for m in pattern.finditer(text):
+                head.running_lines.append(m.group(0).strip())
+                head.removed += 1
+            text = pattern.sub(" ", text)
+    colophon = text != original or not IDENTIFIER.sub("", text).strip()
+    for m in IDENTIFIER.finditer(text):
+        if m.group(0).startswith("kst-") and not colophon:
             continue
-        if any(p.match(text) for p in RUNNING_LINES):
-            head.running_lines.append(text.strip())
-            _blank(lines, i)
-        elif any(p.match(text) for p in LETTERHEAD_LINES):
-            _blank(lines, i)
-        elif (m := LETTER_DATE_LINE.match(text)) or (m := DATE_LINE.match(text)):
+        if colophon:
+            head.identifiers.append(m.group(0))
+        head.removed += 1
+        text = text.replace(m.group(0), " ", 1)
+    if text == original:
+        return text
+    return re.sub(r"[ \t]{2,}", " ", text).rstrip() if text.strip() else ""
+
+
+def _letterhead_line(lines: list[Line], i: int, head: Letterhead, in_head: bool) -> bool:
+    """Blank line i when it is letterhead or masthead; keep the values it carries."""
+    text = lines[i].text
+    if any(p.match(text) for p in RUNNING_LINES):
+        head.running_lines.append(text.strip())
+        head.identifiers += [m.group(0) for m in IDENTIFIER.finditer(text)]
+    elif in_head and (m := MASTHEAD_NUMBER.match(text)):
+        head.number = head.number or (m.group(1) if len(m.group(1)) > 1 else None)
+    elif not any(p.match(text) for p in (*LETTERHEAD_LINES, *MASTHEAD_LINES)):
+        if (m := LETTER_DATE_LINE.match(text)) or (m := DATE_LINE.match(text)):
             head.date = head.date or m.group(1)
-            _blank(lines, i)
         elif m := SUBJECT_LINE.match(text):
             head.subject = head.subject or m.group(1)
-            _blank(lines, i)
-        elif (label := text.strip().lower()) in REFERENCE_LABELS:
+        elif (label := text.strip().lower().rstrip(":")) in REFERENCE_LABELS:
             value_at = _next_content(lines, i)
             if value_at is not None and len(lines[value_at].text.split()) <= 3:
                 head.references.setdefault(REFERENCE_LABELS[label], lines[value_at].text.strip())
-                _blank(lines, value_at)
-            _blank(lines, i)
-    _remove_toc(lines)
+                _blank(lines, value_at, head)
+        else:
+            return False
+    _blank(lines, i, head)
+    return True
+
+
+def _starts_body(text: str) -> bool:
+    return bool(re.match(r"\s*(Vragen van|Vraag\b|Mondelinge vragen|Geachte)", text))
+
+
+def remove_furniture(lines: list[Line]) -> tuple[list[Line], Letterhead]:
+    """Blank running headers/footers, mastheads, letterhead, reference blocks and contents pages."""
+    lines = list(lines)
+    head = Letterhead()
+    in_head = True
+    for i, line in enumerate(lines):
+        if not line.text.strip():
+            continue
+        if _letterhead_line(lines, i, head, in_head and i < HEAD_LINES):
+            continue
+        cut = _cut_inline(line.text, head)
+        if cut != line.text:
+            lines[i] = replace(line, text=cut, furniture=not cut.strip())
+        in_head = in_head and not _starts_body(cut)
+    _remove_toc(lines, head)
     return lines, head

@@ -34,7 +34,7 @@ from rag.ingest.koop_text import Builder, element_text, tag_of
 from rag.ingest.metadata import ANSWERED_BY, QUESTIONS_INTRO, parse_questioners
 from rag.ingest.paragraphs import ANSWER_LABEL, QUESTION_LABEL
 from rag.ingest.structure import Structure
-from rag.types import DocMeta, Document, Kind, QAPair, Questioner
+from rag.types import AskedQuestion, DocMeta, Document, Kind, QAPair, Questioner
 
 BASE_URL = "https://zoek.officielebekendmakingen.nl"
 KEPT_METADATA = ("OVERHEIDop.vergaderjaar", "OVERHEIDop.ontvanger", "OVERHEIDop.indiener")
@@ -66,7 +66,10 @@ def _number(el: etree._Element, kind: str, fallback: str) -> tuple[str, str, int
 
 
 def _kamervragen(body: etree._Element, b: Builder) -> tuple[list[tuple[str, list, list]], dict]:
-    """Paragraphs of a <kamervragen>/<vragen>; returns question/answer groups and facts."""
+    """Paragraphs of a <kamervragen>/<vragen>; returns question/answer groups and facts.
+
+    Questions that no <antwoord> follows end up in facts["unanswered"] (number, paragraphs).
+    """
     groups: list[tuple[str, list, list]] = []  # (number, question paras, answer paras)
     pending: list[tuple[str, list]] = []  # questions waiting for their answer
     asked = 0
@@ -100,6 +103,7 @@ def _kamervragen(body: etree._Element, b: Builder) -> tuple[list[tuple[str, list
             b.blocks([child], section=None, role="signature")
         else:
             b.blocks([child], section=b.section(None))
+    facts["unanswered"] = [(n, q) for n, q in pending if q]
     return groups, facts
 
 
@@ -201,7 +205,7 @@ def _describe(
     kind: Kind
     if kind_tag in ("kamervragen", "vragen"):
         title, date, doc_meta = _answers_meta(facts, meta, answered)
-        kind = "answers" if answered else "other"
+        kind = "answers" if answered else "questions" if facts.get("unanswered") else "other"
     else:
         title, date = _other_meta(body, builder, meta, path.stem)
         doc_meta, kind = DocMeta(), "proceedings" if kind_tag == "handelingen" else "other"
@@ -237,7 +241,10 @@ def load_koop_xml(path: Path, doc_id: str) -> list[Document]:
         for number, q, a in groups
     )
     title, kind, date, meta = _describe(path, body, kind_tag, builder, facts, bool(pairs))
-    structure = Structure(pairs, builder.sections(), "numbered" if pairs else "none")
+    asked = [AskedQuestion(n, q[0].start, q[-1].end, answered=True) for n, q, _ in groups]
+    asked += [AskedQuestion(n, q[0].start, q[-1].end, answered=False) for n, q in facts.get("unanswered", [])]
+    asked.sort(key=lambda q: q.start)
+    structure = Structure(pairs, builder.sections(), "numbered" if pairs else "none", tuple(asked))
     document = make_document(
         doc_id, str(path), text, title=title, kind=kind, date=date, meta=meta,
         structure=structure, footnotes=builder.footnotes(markers),

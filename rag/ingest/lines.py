@@ -23,6 +23,8 @@ class Line:
 
     text: str
     page: int
+    heading: bool = False  # the source marks this line a heading (a Word heading style)
+    furniture: bool = False  # blanked because it was page furniture (a running footer, …)
 
     @property
     def blank(self) -> bool:

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from rag.ingest.footnotes import MARKER
+from rag.ingest.labels import ANSWER_LABEL, PARTY_SECTION, QUESTION_LABEL, structure_role
 from rag.ingest.lines import Line
+from rag.ingest.para import Para
+from rag.ingest.roles import classify, split_numbered_questions
 
-QUESTION_LABEL = re.compile(
-    r"^\s*Vra(?:ag|gen)\s+(?P<num>\d+[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d+[a-z]?)*)"
-    r"\s*[:.]?\s*$"
-)
-ANSWER_LABEL = re.compile(
-    r"^\s*Antwoord(?:en)?(?:\s+op\s+(?:de\s+)?vra(?:ag|gen))?"
-    r"(?:\s+(?P<num>\d+[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d+[a-z]?)*))?\s*[:.]?\s*$"
-)
-PARTY_SECTION = re.compile(
-    r"^\s*Vragen en opmerkingen van (?:de leden|het lid) van de (?P<party>.+?)[- ]?fractie\s*$"
-)
+__all__ = ["ANSWER_LABEL", "PARTY_SECTION", "QUESTION_LABEL", "Para", "build_paragraphs", "structure_role"]
+
 TERMINAL = ".?!:;"
 BULLET = re.compile(r"^\s*[•·▪◦\-–*]\s")
 # Dutch spelling keeps the hyphen where joining would create a different vowel sound.
@@ -32,31 +25,6 @@ VOWEL_CLASHES = {
 }  # fmt: skip
 SUSPENDED_HYPHEN_FOLLOWERS = {"en", "of", "tot", "noch", "als", "dan", "en/of"}
 KEEP_HYPHEN_PREFIXES = {"niet", "ex", "oud", "vice", "loco", "adjunct", "non"}
-
-
-@dataclass
-class Para:
-    """A paragraph of cleaned text (may contain footnote MARKERs) and where it came from."""
-
-    text: str
-    lines: list[str]
-    page: int
-    page_end: int
-    role: str = "body"  # body | heading | question_label | answer_label | party_section
-    label: str | None = None  # question numbers or party, for labels
-    start: int = 0  # offsets in the assembled document text
-    end: int = 0
-
-
-def structure_role(text: str) -> tuple[str, str | None] | None:
-    """Role of a line that is a structural label on its own, else None."""
-    if m := QUESTION_LABEL.match(text):
-        return "question_label", m.group("num")
-    if m := ANSWER_LABEL.match(text):
-        return "answer_label", m.group("num")
-    if m := PARTY_SECTION.match(text):
-        return "party_section", m.group("party").strip()
-    return None
 
 
 class Joiner:
@@ -155,18 +123,6 @@ def _split_heading_lines(group: list[Line], width: int) -> list[list[Line]]:
     return [g for g in out if g]
 
 
-def _is_heading_para(lines: list[str], text: str) -> bool:
-    t = text.replace(MARKER, "").strip()
-    return (
-        1 <= len(lines) <= 3
-        and 1 <= len(t.split()) <= 20
-        and t[-1] not in TERMINAL + ","
-        and (t[0].isupper() or t[0].isdigit())
-        and not BULLET.match(lines[0])
-        and "http" not in t
-    )
-
-
 def _should_merge(prev: Para, nxt: Para, width: int) -> bool:
     """Rejoin a paragraph that a page break (or a removed footnote block) cut in two."""
     if prev.role not in ("body", "heading") or nxt.role != "body" or nxt.page <= prev.page_end:
@@ -208,17 +164,13 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
             if not text.replace(MARKER, "").strip():
                 continue
             para = Para(text, raw, part[0].page, part[-1].page)
-            role = structure_role(text) if len(part) == 1 else None
-            if role:
-                para.role, para.label = role
-            elif _is_heading_para(raw, text):
-                para.role = "heading"
-            if paras and _should_merge(paras[-1], para, width):
+            pieces = classify(para, len(part) == 1, part[0].heading)
+            if paras and len(pieces) == 1 and _should_merge(paras[-1], para, width):
                 prev = paras[-1]
                 prev.text = joiner.join([prev.text, text])
                 prev.role = "body"
                 prev.lines += raw
                 prev.page_end = para.page_end
                 continue
-            paras.append(para)
-    return paras
+            paras.extend(pieces)
+    return split_numbered_questions(paras)

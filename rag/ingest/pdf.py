@@ -27,6 +27,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from rag.errors import RagError
 from rag.ingest.lines import lines_from_pages, remove_field_errors
+from rag.ingest.pdf_glyphs import GlyphWatcher, glue_markers
 from rag.ingest.textfile import document_from_lines
 from rag.types import Document
 
@@ -109,9 +110,11 @@ def _normalise(text: str) -> str:
 def page_text(page: Any) -> str:
     """The text of one pypdf page, lines in reading order, blank lines between paragraphs."""
     tracker = _LineTracker()
-    page.extract_text(visitor_text=tracker.visit)
+    glyphs = GlyphWatcher()
+    page.extract_text(visitor_text=tracker.visit, visitor_operand_before=glyphs.before)
     lines = _with_paragraph_gaps(tracker)
-    return _normalise("\n".join(line.rstrip() for line in lines))
+    text = glue_markers("\n".join(line.rstrip() for line in lines), glyphs.markers)
+    return _normalise(text)
 
 
 def _open(path: Path) -> PdfReader:

@@ -13,18 +13,16 @@ Two shapes occur:
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass
 
-from rag.ingest.paragraphs import Para
-from rag.types import QAPair, Section
+from rag.ingest.pairing import pair_numbered
+from rag.ingest.para import Para
+from rag.ingest.people import KNOWN_PARTIES, normalise_party
+from rag.types import AskedQuestion, QAPair, Section
 
-KNOWN_PARTIES = {
-    "VVD", "D66", "PVV", "CDA", "SP", "PvdA", "GroenLinks", "GL", "ChristenUnie", "CU", "Volt",
-    "BBB", "PvdD", "SGP", "DENK", "JA21", "FvD", "50PLUS", "BIJ1", "NSC", "GL-PvdA",
-    "GroenLinks-PvdA", "Partij voor de Dieren", "Forum voor Democratie",
-}  # fmt: skip
 SIGNATURE = re.compile(
     r"^(De|Het)\s+(Minister|Staatssecretaris|Minister-[Pp]resident|[Vv]oorzitter|"
     r"[Aa]djunct-griffier|[Gg]riffier)\b[^.?!]{0,120},(\s+\S.{0,60})?$"
@@ -40,6 +38,8 @@ _ASKS = (
     r"vernemen graag|verneemt graag|dringen|aandringen|stellen de vraag|stelt de vraag)"
 )
 # "De leden van de X-fractie vragen ...", "Deze leden horen graag ...", "... zo vragen de leden"
+# A paragraph that is wholly a quotation (someone else's words, in a cabinet letter).
+QUOTATION = re.compile(r"^\s*[«“„\"‘][^«»“”„\"]{20,}[»”\"’][.,;]?\s*$")
 MEMBERS_ASK = re.compile(rf"\b(?:{_MEMBERS})\s+(?:[\w’-]+\s+){{0,6}}?{_ASKS}\b|\b{_ASKS}\s+(?:{_MEMBERS})\b")
 
 
@@ -50,6 +50,9 @@ class Structure:
     qa_pairs: tuple[QAPair, ...]
     sections: tuple[Section, ...]
     style: str  # numbered | consultation | none
+    questions: tuple[AskedQuestion, ...] = ()  # every numbered question, answered or not
+    unpaired_answers: tuple[Section, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def is_signature(para: Para) -> bool:
@@ -64,11 +67,6 @@ def party_of(para: Para) -> str | None:
     if para.role == "heading" and para.text.strip() in KNOWN_PARTIES:
         return para.text.strip()
     return None
-
-
-def normalise_party(name: str) -> str:
-    """'PvdA- en GroenLinks' -> 'PvdA en GroenLinks'."""
-    return re.sub(r"\s+", " ", name.replace("- en ", " en ")).strip(" -")
 
 
 def _span(paras: list[Para]) -> tuple[int, int]:
@@ -89,44 +87,20 @@ def parse_structure(paras: list[Para], text: str) -> Structure:
             name = paras[k + 1] if k + 1 < len(paras) else None
             if para.text.rstrip().endswith(",") and name and len(name.text.split()) <= 6:
                 name.role = "signature"  # "De Staatssecretaris van …," then the name
-    if "question_label" in roles and "answer_label" in roles:
-        pairs = _numbered_pairs(paras, text)
-        style = "numbered"
-    elif "answer_label" in roles:
+    if "question_label" in roles:
+        found = pair_numbered(paras, text)
+        covered = [s for p in found.pairs for s in (*p.spans, (p.answer_start, p.answer_end))]
+        covered += [(q.start, q.end) for q in found.questions]
+        covered += [(a.start, a.end) for a in found.unpaired_answers]
+        return Structure(
+            tuple(found.pairs), tuple(_sections(paras, covered)), "numbered", tuple(found.questions),
+            tuple(found.unpaired_answers), tuple(found.warnings),
+        )  # fmt: skip
+    if "answer_label" in roles:
         pairs = _consultation_pairs(paras, text)
-        style = "consultation"
-    else:
-        pairs, style = [], "none"
-    return Structure(tuple(pairs), tuple(_sections(paras, pairs)), style)
-
-
-def _numbered_pairs(paras: list[Para], text: str) -> list[QAPair]:
-    pairs: list[QAPair] = []
-    i = 0
-    while i < len(paras):
-        if paras[i].role != "question_label":
-            i += 1
-            continue
-        number = paras[i].label or ""
-        j = i + 1
-        question: list[Para] = []
-        while j < len(paras) and paras[j].role not in ("answer_label", "question_label"):
-            question.append(paras[j])
-            j += 1
-        if j >= len(paras) or paras[j].role != "answer_label" or not question:
-            i = j
-            continue
-        k = j + 1
-        answer: list[Para] = []
-        while k < len(paras) and paras[k].role not in ("question_label", "signature"):
-            if paras[k].role == "party_section":
-                break
-            answer.append(paras[k])
-            k += 1
-        if answer:
-            pairs.append(_pair(number, question, answer, text, None, None))
-        i = k
-    return pairs
+        covered = [s for p in pairs for s in p.spans] + [(p.answer_start, p.answer_end) for p in pairs]
+        return Structure(tuple(pairs), tuple(_sections(paras, covered)), "consultation")
+    return Structure((), tuple(_sections(paras, [])), "none")
 
 
 def _pair(
@@ -252,10 +226,18 @@ def _consultation_pairs(paras: list[Para], text: str) -> list[QAPair]:
     return pairs
 
 
-def _sections(paras: list[Para], pairs: list[QAPair]) -> list[Section]:
-    """Headed runs of body paragraphs that are not part of a question/answer pair."""
-    covered = [(p.question_start, p.question_end) for p in pairs]
-    covered += [(p.answer_start, p.answer_end) for p in pairs]
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _sections(paras: list[Para], covered: list[tuple[int, int]]) -> list[Section]:
+    """Headed runs of body paragraphs outside the covered spans (questions and answers)."""
     sections: list[Section] = []
     heading: str | None = None
     run: list[Para] = []
@@ -265,11 +247,18 @@ def _sections(paras: list[Para], pairs: list[QAPair]) -> list[Section]:
             sections.append(Section(heading, run[0].start, run[-1].end))
             run.clear()
 
+    merged = _merge_spans(covered)
+    starts = [s for s, _ in merged]
     for para in paras:
-        inside = any(s <= para.start < e for s, e in covered)
-        if para.role == "heading" and not inside:
+        k = bisect.bisect_right(starts, para.start) - 1
+        inside = k >= 0 and para.start < merged[k][1]
+        if para.role in ("heading", "notice_label") and not inside:
             flush()
             heading = para.text
+        elif para.role == "body" and not inside and QUOTATION.match(para.text):
+            flush()  # a paragraph that is wholly a quotation is a passage of its own
+            run.append(para)
+            flush()
         elif para.role == "body" and not inside:
             run.append(para)
         else:
