@@ -90,3 +90,19 @@ def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
         type_rule=False, key_term_rule=False,
     )  # fmt: skip
     return pipeline
+
+
+@pytest.fixture(scope="session")
+def mixed_pipeline(tmp_path_factory):
+    """Real answers (2022-12-06) and a real document of MPs' questions only (tests/data), indexed
+    with the default model: the corpus where an MP's words could be passed off as the cabinet's."""
+    from rag.pipeline import open_pipeline
+    from rag.settings import IndexConfig
+
+    root = tmp_path_factory.mktemp("mixed")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS_DIR / f"{DOC_IDS['answers_2022']}.txt", corpus)
+    shutil.copy(DATA_DIR / "questions-only-faber-van-de-klashorst.txt", corpus)
+    config = IndexConfig(corpus_dir=corpus, index_dir=root / "index")
+    return open_pipeline(config, log=lambda message: None)

@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.answer.outcome import Outcome, decide
 from rag.answer.present import FRAMING, NOT_FOUND, asked_by_mps_line, gap_line
-from rag.answer.question import Asked, analyse, is_year
+from rag.answer.question import Asked, analyse, is_datelike
 from rag.answer.rerank import Reranker
 from rag.answer.select import Scoring, Selector, Sentence, cabinet_hits, merge_spans
 from rag.answer.terms import forms
@@ -55,7 +55,8 @@ class Composer:
         scored = self.selector.score(cabinet, scoring)
         groups = self.selector.group(self.selector.pick(scored, asked))
         outcome = decide(self.index, asked, groups, self._strength(scored, cabinet, lang), lang, self.config)
-        return self._answer(question, lang, hits, groups, outcome, asked, scored)
+        asked_by_mps = self._asked_by_mps(hits, vector, lang) if outcome.status != "answered" else None
+        return self._answer(question, lang, hits, groups, outcome, asked, asked_by_mps)
 
     def _sentence_scores(self, question: str, hits: list[Hit]) -> dict[tuple[str, int, int], float]:
         if self.reranker is None:
@@ -72,9 +73,8 @@ class Composer:
 
     def _answer(
         self, question: str, lang: str, hits: list[Hit], groups: list[tuple[Passage, list[Span]]],
-        outcome: Outcome, asked: Asked, scored: list[Sentence],
+        outcome: Outcome, asked: Asked, asked_by_mps: str | None,
     ) -> Answer:  # fmt: skip
-        asked_by_mps = self._asked_by_mps(hits, lang) if outcome.status != "answered" else None
         if outcome.status == "not_found":
             return Answer(
                 question, asked_by_mps or NOT_FOUND[lang], (), tuple(hits), True, lang, status="not_found"
@@ -109,7 +109,7 @@ class Composer:
     ) -> list[str]:
         """What the quotes are about, in the question's words: its key terms found, else its
         words found in the quotes (Dutch questions)."""
-        named = [t for t in outcome.covered_terms if not t[0].isdigit() and not is_year(t)]
+        named = [t for t in outcome.covered_terms if not is_datelike(t) and t not in outcome.missing_terms]
         if named or lang == "en":
             return named[:3]
         quoted = set(
@@ -118,11 +118,16 @@ class Composer:
         words = [w for w in question.rstrip("?").split() if (t := tokenize(w)) and t[0] in quoted]
         return list(dict.fromkeys(w.strip(",.;:") for w in words))[:3]
 
-    def _asked_by_mps(self, hits: list[Hit], lang: str) -> str | None:
-        """The report of a matching document of MPs' questions (kind `questions`), if one is a top hit."""
+    def _asked_by_mps(self, hits: list[Hit], vector: np.ndarray, lang: str) -> str | None:
+        """The report of a document of MPs' questions (kind `questions`) that matches the question
+        as well as an answer would have to (evidence strength at least `partial_below`)."""
         for hit in hits[: self.config.hits_considered]:
             doc = self.index.documents.get(hit.passage.doc_id)
-            if hit.passage.speaker == "mp" and doc is not None and doc.kind == "questions":
+            if hit.passage.speaker != "mp" or doc is None or doc.kind != "questions":
+                continue
+            rows = self.selector.sentence_rows(hit.passage)
+            best = float(np.max(np.asarray(self.index.sentence_vectors[rows]) @ vector)) if len(rows) else 0.0
+            if self.config.strength(best, hit.dense or 0.0, lang) >= self.config.partial_threshold(lang):
                 return asked_by_mps_line(doc, lang)
         return None
 

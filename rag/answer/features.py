@@ -25,8 +25,9 @@ DATE = re.compile(
     re.IGNORECASE,
 )
 REFERENCE = re.compile(
-    r"\b(nr|nrs|artikel|art|kamerstuk|kenmerk|vraag|vragen|antwoord|advies|motie|punt|bijlage|pagina|p)\.?"
-    r"\s*\d[\w./-]*|\b\d{2} \d{3}(-[\w]+)?\b|\b\d+/\d+\b",
+    r"\b(kamerstuk(ken)?\s+)?\d{2} \d{3}(-[\w-]+)?\b"
+    r"|\b(nr|nrs|artikel|art|kamerstuk|kenmerk|vraag|vragen|antwoord|advies|motie|punt|bijlage|pagina|p)\.?"
+    r"\s*\d[\w./-]*|\b\d+/\d+\b",
     re.IGNORECASE,
 )
 NUMBER = re.compile(rf"\d|%|\bprocent\b|\b({NUMBER_WORDS})\b", re.IGNORECASE)
