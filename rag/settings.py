@@ -116,6 +116,7 @@ class ComposeConfig:
     rank_weight: float = 0.02  # ... 1 / the rank of its passage
     passage_weight: float = 0.30  # ... its passage's dense score
     type_weight: float = 0.05  # ... 1 when it holds the number / date / reason / position asked for
+    named_type_weight: float = 0.03  # ... 1 when that number / date comes with the names asked about
     key_weight: float = 0.0  # ... the share of the question's key terms (names, years) in it
     lead_weight: float = 0.0  # ... 1 for the first sentence of an answer (yes/no, position questions)
     polar_weight: float = 0.02  # ... 1 for "niet", "geen", "wel" in it (yes/no questions)

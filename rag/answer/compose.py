@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from rag.answer.features import content_words
 from rag.answer.outcome import Outcome, decide
 from rag.answer.present import FRAMING, NOT_FOUND, asked_by_mps_line, gap_line
 from rag.answer.question import Asked, analyse, is_datelike
 from rag.answer.rerank import Reranker
 from rag.answer.select import Scoring, Selector, Sentence, cabinet_hits, merge_spans
-from rag.answer.terms import forms
+from rag.answer.terms import common_english, forms
 from rag.index.lexical import tokenize
 from rag.index.store import Index
 from rag.settings import ComposeConfig
@@ -35,6 +36,7 @@ class Composer:
         self.config = config or ComposeConfig()
         self.selector = Selector(index, self.config)
         self.reranker = reranker
+        common_english("the")  # loads the English word frequencies now, not during the first answer
 
     def compose(
         self, question: str, vector: np.ndarray, hits: list[Hit], lang: str, query_text: str | None = None
@@ -51,7 +53,9 @@ class Composer:
         key_forms = tuple(f for t in asked.key_terms if (f := forms(t, lang)))
         terms = set(tokenize(query_text or question))
         rerank = self._sentence_scores(question, cabinet)
-        scoring = Scoring(question, lang, vector, terms, asked, key_forms, rerank)
+        words = frozenset(content_words(question))
+        names = tuple(f for t in asked.key_terms if not is_datelike(t) and (f := forms(t, lang)))
+        scoring = Scoring(question, lang, vector, terms, asked, key_forms, rerank, words, names)
         scored = self.selector.score(cabinet, scoring)
         groups = self.selector.group(self.selector.pick(scored, asked))
         outcome = decide(self.index, asked, groups, self._strength(scored, cabinet, lang), lang, self.config)

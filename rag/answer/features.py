@@ -1,11 +1,14 @@
 """What a (Dutch) sentence holds: a number of the asked kind, a date, a causal or a position
-marker. Cheap regular expressions, run on the few sentences of the top hits."""
+marker, the question's words inside its compounds, new names; whether it is a question.
+Cheap regular expressions, run on the few sentences of the top hits."""
 
 from __future__ import annotations
 
 import re
 
 from rag.answer.question import Asked
+from rag.answer.terms import fold
+from rag.index.lexical import tokenize
 
 MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
@@ -44,7 +47,7 @@ POSITION = re.compile(
     r"heeft (een )?(positieve|negatieve|kritische) grondhouding|volgt)\b",
     re.IGNORECASE,
 )
-NEGATIVE_LEAD = re.compile(r"^(nee|ja|neen)\b|\b(niet|geen|nooit)\b", re.IGNORECASE)
+POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
 
 
 def has_date(text: str) -> bool:
@@ -62,6 +65,13 @@ def has_number(text: str, asked: Asked) -> bool:
     return bool(NUMBER.search(plain))
 
 
+def precise(kind: str, text: str) -> bool:
+    """A number written in digits (not "enkele honderden"), a date with a day or a year."""
+    if kind == "number":
+        return bool(re.search(r"\d", DATE.sub(" ", REFERENCE.sub(" ", text))))
+    return bool(re.search(r"\d", text))
+
+
 def holds(kind: str, text: str, asked: Asked) -> bool:
     """Does the sentence hold what a question of this type asks for?"""
     if kind == "number":
@@ -73,3 +83,36 @@ def holds(kind: str, text: str, asked: Asked) -> bool:
     if kind == "position":
         return bool(POSITION.search(text))
     return False
+
+
+def content_words(text: str) -> set[str]:
+    """The question's longer content words, folded (for matching inside Dutch compounds)."""
+    return {fold(w) for w in re.findall(r"[^\W\d_]{5,}", text) if tokenize(w)}
+
+
+def compound_share(sentence: str, words: frozenset[str]) -> float:
+    """Share of `words` found inside the sentence's words ("instituut" in "onderzoeksinstituut")."""
+    if not words:
+        return 0.0
+    found = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", sentence)]
+    return sum(1 for q in words if any(q[: max(5, len(q) - 2)] in w for w in found)) / len(words)
+
+
+def new_names(sentence: str, question: str) -> float:
+    """How many names (capitalised words inside the sentence) it adds to the question, up to 3, /3."""
+    asked = fold(question)
+    names = [w for w in re.findall(r"(?<=[^.!?]\s)[A-ZÀ-Ý][\w-]+", sentence) if fold(w)[:5] not in asked]
+    return min(len(names), 3) / 3
+
+
+REFERENCE_LINE = re.compile(r"^\s*\[\d+\]|https?://|www\.", re.IGNORECASE)
+
+
+def unquotable(text: str) -> bool:
+    """Not the cabinet's statement: a question, or a footnote / reference line ("[1] NOS, 23 mei …")."""
+    return interrogative(text) or bool(REFERENCE_LINE.search(text))
+
+
+def interrogative(text: str) -> bool:
+    """A question (an MP's words quoted inside an answer, or text ingestion mislabelled)."""
+    return text.rstrip(' ”’"»)').endswith("?")

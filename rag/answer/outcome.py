@@ -4,8 +4,9 @@
   `abstain_below`), or no cabinet passage is among the top hits;
 * partial: the documents touch the question but
   - (type rule) a number or date question gets no quoted number / date of the asked kind: the
-    sentence holding it must itself name the question's names and places (or its passage's
-    heading or document title must): "92.000 ontheemden in Nederland" is no number for Poland,
+    sentence holding it must itself name the question's names and places (or the sentence
+    before it, or its passage's heading or document title must): "92.000 ontheemden in
+    Nederland" is no number for Poland,
   - (key-term rule) a key term of the question (a name, place, year, number) is neither in the
     quotes nor in their passages' context (the passage, the MP question it answers, its
     heading, its document's title and date), or
@@ -21,6 +22,7 @@ from rag.answer.features import holds
 from rag.answer.question import Asked, is_datelike
 from rag.answer.terms import Context, forms
 from rag.index.store import Index
+from rag.ingest.sentences import sentence_spans
 from rag.settings import ComposeConfig
 from rag.types import Passage, Status
 
@@ -40,10 +42,10 @@ class Outcome:
 
 def passage_context(index: Index, passage: Passage) -> str:
     """The text a key term may be found in besides the quote itself."""
-    return "\n".join([passage.text, passage.question or "", _frame(index, passage)])
+    return "\n".join([passage.text, passage.question or "", passage_frame(index, passage)])
 
 
-def _frame(index: Index, passage: Passage) -> str:
+def passage_frame(index: Index, passage: Passage) -> str:
     """What names the subject of every sentence of a passage: heading, party, document title, dates."""
     doc = index.documents.get(passage.doc_id)
     parts = [passage.heading or "", passage.party or ""]
@@ -52,17 +54,23 @@ def _frame(index: Index, passage: Passage) -> str:
     return "\n".join(parts)
 
 
+def _sentences_with_previous(quote: str) -> list[tuple[str, str]]:
+    """(previous sentence or "", sentence) for each sentence of a quote."""
+    sentences = [quote[a:b] for a, b in sentence_spans(quote)]
+    return list(zip(["", *sentences[:-1]], sentences, strict=True))
+
+
 def _typed(
     index: Index, asked: Asked, quotes: list[tuple[Passage, str]], names: list[tuple[str, tuple[str, ...]]]
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(kinds missing, names missing) for the types a question needs (see the type rule)."""
     missing_kinds: list[str] = []
     missing_names: tuple[str, ...] = ()
+    windows = [(p, before, s) for p, q in quotes for before, s in _sentences_with_previous(q)]
     for kind in asked.needs():
-        typed = [(p, q) for p, q in quotes if holds(kind, q, asked)]
-        uncovered = [
-            tuple(t for t, f in names if not Context(q + "\n" + _frame(index, p)).covers(f)) for p, q in typed
-        ]
+        typed = [(p, before, s) for p, before, s in windows if holds(kind, s, asked)]
+        frames = [Context(f"{before}\n{s}\n{passage_frame(index, p)}") for p, before, s in typed]
+        uncovered = [tuple(t for t, f in names if not frame.covers(f)) for frame in frames]
         if not typed or all(uncovered):
             missing_kinds.append(kind)
             missing_names = min(uncovered, key=len) if typed else ()

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.features import holds
+from rag.answer.features import POLAR, compound_share, holds, new_names, precise, unquotable
+from rag.answer.outcome import passage_frame
 from rag.answer.question import Asked
-from rag.answer.terms import Context, fold
+from rag.answer.terms import Context
 from rag.index.lexical import tokenize
 from rag.index.store import Index
 from rag.settings import ComposeConfig
@@ -27,7 +28,7 @@ from rag.types import Hit, Passage
 Span = tuple[int, int]
 LEAD_KINDS = ("yesno", "position", "reason")
 TYPE_KINDS = ("number", "date", "reason", "position")
-POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
+NEEDED = frozenset(("number", "date"))
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Sentence:
     score: float
     lead: bool  # the first sentence of an answer
     kinds: frozenset[str]  # what it holds of TYPE_KINDS
+    leans_back: bool = False  # holds the asked number / date; the names asked about are in the one before
 
 
 @dataclass(frozen=True)
@@ -56,10 +58,8 @@ class Scoring:
     asked: Asked
     key_forms: tuple[tuple[str, ...], ...]
     rerank: dict[tuple[str, int, int], float]  # (doc_id, start, end) of a sentence -> reranker probability
-
-    @property
-    def words(self) -> set[str]:
-        return content_words(self.question)
+    words: frozenset[str] = frozenset()  # the question's content words (content_words)
+    name_forms: tuple[tuple[str, ...], ...] = ()  # the key terms that are names (not years, numbers)
 
 
 def cabinet_hits(hits: list[Hit], config: ComposeConfig) -> list[Hit]:
@@ -76,31 +76,6 @@ def _key_share(text: str, key_forms: tuple[tuple[str, ...], ...]) -> float:
         return 0.0
     context = Context(text)
     return sum(context.covers(forms) for forms in key_forms) / len(key_forms)
-
-
-def content_words(text: str) -> set[str]:
-    """The question's longer content words, folded (for matching inside Dutch compounds)."""
-    return {fold(w) for w in re.findall(r"[^\W\d_]{5,}", text) if tokenize(w)}
-
-
-def compound_share(sentence: str, words: set[str]) -> float:
-    """Share of `words` found inside the sentence's words ("instituut" in "onderzoeksinstituut")."""
-    if not words:
-        return 0.0
-    found = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", sentence)]
-    return sum(1 for q in words if any(q[: max(5, len(q) - 2)] in w for w in found)) / len(words)
-
-
-def new_names(sentence: str, question: str) -> float:
-    """How many names (capitalised words inside the sentence) it adds to the question, up to 3, /3."""
-    asked = fold(question)
-    names = [w for w in re.findall(r"(?<=[^.!?]\s)[A-ZÀ-Ý][\w-]+", sentence) if fold(w)[:5] not in asked]
-    return min(len(names), 3) / 3
-
-
-def _interrogative(text: str) -> bool:
-    """A question (an MP's words quoted inside an answer, or text ingestion mislabelled)."""
-    return text.rstrip(' ”’"»)').endswith("?")
 
 
 class Selector:
@@ -134,20 +109,38 @@ class Selector:
             + cfg.question_weight * asked_mp
             + cfg.passage_weight * (hit.dense or 0.0)
         )
+        frame = passage_frame(self.index, hit.passage)
         out = []
+        previous = ""
         for k, (row, sem) in enumerate(zip(rows, semantic, strict=True)):
             _, start, end = (int(x) for x in self.index.sentences[row])
-            sentence = text[start:end]
-            if _interrogative(sentence):
+            sentence, before, previous = text[start:end], previous, text[start:end]
+            if unquotable(sentence):
                 continue
             kinds = frozenset(
                 kind for kind in TYPE_KINDS if kind in asked.kinds and holds(kind, sentence, asked)
             )
+            named, leans_back = self._named(sentence, before, frame, scoring)
             lead = k == 0 and hit.passage.is_answer and hit.passage.part == 1
             score = float(sem) + base + self._bonus(sentence, scoring, bool(kinds), lead)
+            score += cfg.named_type_weight * (bool(kinds & NEEDED) and named)
             score += cfg.reranker_weight * scoring.rerank.get((hit.passage.doc_id, start, end), 0.0)
-            out.append(Sentence(hit.passage, hit.rank, int(row), start, end, float(sem), score, lead, kinds))
+            leans = leans_back and bool(kinds & NEEDED)
+            out.append(
+                Sentence(hit.passage, hit.rank, int(row), start, end, float(sem), score, lead, kinds, leans)
+            )
         return out
+
+    def _named(self, sentence: str, before: str, frame: str, scoring: Scoring) -> tuple[bool, bool]:
+        """(the names asked about are in the sentence or its passage's frame, or else in the
+        sentence before it: "Het centrum in Obrenovac …. Het centrum biedt ruimte voor 550 personen")."""
+        if not scoring.name_forms:
+            return True, False
+        if Context(sentence + "\n" + frame).covers_all(scoring.name_forms):
+            return True, False
+        window = Context(before + "\n" + sentence + "\n" + frame)
+        back = bool(before) and window.covers_all(scoring.name_forms)
+        return back, back
 
     def _bonus(self, sentence: str, scoring: Scoring, typed: bool, lead: bool) -> float:
         """The weighted evidence, besides the cosine, that the sentence answers the question."""
@@ -157,7 +150,7 @@ class Selector:
             lexical * _share(set(tokenize(sentence)), scoring.terms)
             + cfg.compound_weight * compound_share(sentence, scoring.words)
             + cfg.type_weight * typed
-            + cfg.key_weight * _key_share(sentence, scoring.key_forms)
+            + (cfg.key_weight * _key_share(sentence, scoring.key_forms) if cfg.key_weight else 0.0)
             + cfg.lead_weight * (lead and asked.kind in LEAD_KINDS)
             + cfg.polar_weight * (asked.kind == "yesno" and bool(POLAR.search(sentence)))
             + cfg.name_weight * (asked.kind == "list" and new_names(sentence, scoring.question))
@@ -180,31 +173,74 @@ class Selector:
             return []
         best = scored[0]
         chosen = [best]
+        by_row = {s.row: s for s in scored}
         if asked.kind in LEAD_KINDS and not best.lead:
             chosen += [s for s in scored if s.lead and s.passage.passage_id == best.passage.passage_id][:1]
         chosen += [
             s for s in scored[1:] if s.score >= best.score - self.config.keep_within and s not in chosen
         ]
+        chosen = self._with_asked_type(chosen, scored, asked, by_row)
+        out: list[Sentence] = []
+        for s in chosen:  # a sentence that leans back comes with the one before it
+            before = by_row.get(s.row - 1) if s.leans_back else None
+            out += [x for x in (before, s) if x is not None and x not in out]
+        return out
+
+    def _with_asked_type(
+        self, chosen: list[Sentence], scored: list[Sentence], asked: Asked, by_row: dict[int, Sentence]
+    ) -> list[Sentence]:
+        """When no chosen sentence holds the number / date asked for, the sentence of a chosen
+        passage that does comes second: the one right after a chosen sentence ("Het centrum in
+        Obrenovac …" -> "Het centrum biedt ruimte voor maximaal 550 personen"), else the best."""
+        for kind in asked.needs():
+            if any(kind in s.kinds and precise(kind, self._text(s)) for s in chosen):
+                continue
+            passages = {s.passage.passage_id for s in chosen}
+            typed = [
+                s for s in scored if kind in s.kinds and s.passage.passage_id in passages and s not in chosen
+            ]
+            typed = [s for s in typed if precise(kind, self._text(s))] or typed
+            following = [s for s in typed if by_row.get(s.row - 1) in chosen]
+            if found := (following or typed)[:1]:
+                chosen = [chosen[0], found[0], *[s for s in chosen[1:] if s is not found[0]]]
         return chosen
 
+    def _text(self, s: Sentence) -> str:
+        return self.index.documents[s.passage.doc_id].text[s.start : s.end]
+
     def group(self, chosen: list[Sentence]) -> list[tuple[Passage, list[Span]]]:
-        """(passage, spans) in order of first use, within the quote and word budgets, no repeats."""
+        """(passage, spans) in order of first use, within the quote and word budgets, no repeats.
+
+        `max_quotes` counts quoted spans: neighbouring sentences of one paragraph are one quote.
+        """
         groups: dict[str, tuple[Passage, list[Span]]] = {}
         seen: list[set[str]] = []
-        words = quotes = 0
+        words = 0
         for s in chosen:
             text = self.index.documents[s.passage.doc_id].text
             words_of = set(re.findall(r"\w+", text[s.start : s.end].lower()))
-            if quotes >= self.config.max_quotes or any(_similar(words_of, other) for other in seen):
+            if any(_similar(words_of, other) for other in seen):
                 continue
             spans = self._with_short_neighbour(s)
             n = sum(len(text[a:b].split()) for a, b in spans)
             if words and words + n > self.config.max_words:
                 continue
+            if self._quotes(groups, s.passage, spans) > self.config.max_quotes:
+                continue
             seen.append(words_of)
-            words, quotes = words + n, quotes + 1
+            words += n
             groups.setdefault(s.passage.passage_id, (s.passage, []))[1].extend(spans)
         return [(p, merge_spans(self.index.documents[p.doc_id].text, spans)) for p, spans in groups.values()]
+
+    def _quotes(
+        self, groups: dict[str, tuple[Passage, list[Span]]], passage: Passage, spans: list[Span]
+    ) -> int:
+        """How many quoted spans there would be with `spans` added."""
+        count = 0
+        for pid, (p, have) in {**groups, passage.passage_id: (passage, [])}.items():
+            extra = spans if pid == passage.passage_id else []
+            count += len(merge_spans(self.index.documents[p.doc_id].text, [*have, *extra]))
+        return count
 
 
 def _similar(a: set[str], b: set[str]) -> bool:

@@ -88,6 +88,9 @@ class Context:
         self.text = " " + re.sub(r"[^\w-]+", " ", fold(text)) + " "
         self.numbers = {digits(w) for w in WORD.findall(text) if w[0].isdigit()}
 
+    def covers_all(self, terms: tuple[tuple[str, ...], ...]) -> bool:
+        return all(self.covers(f) for f in terms)
+
     def covers(self, term_forms: tuple[str, ...]) -> bool:
         for form in term_forms:
             if form.isdigit():
