@@ -94,8 +94,8 @@ def compound_share(sentence: str, words: frozenset[str]) -> float:
     """Share of `words` found inside the sentence's words ("instituut" in "onderzoeksinstituut")."""
     if not words:
         return 0.0
-    found = [fold(w) for w in re.findall(r"[^\W\d_]{3,}", sentence)]
-    return sum(1 for q in words if any(q[: max(5, len(q) - 2)] in w for w in found)) / len(words)
+    folded = fold(sentence)
+    return sum(1 for q in words if q[: max(5, len(q) - 2)] in folded) / len(words)
 
 
 def new_names(sentence: str, question: str) -> float:

@@ -62,7 +62,8 @@ QUESTION_WORDS = {
 }
 # Capitalised words an answer needs not repeat: every document of the corpus is about them.
 GENERIC = set(
-    "nederland nederlandse netherlands dutch eu europa europe europese european kabinet cabinet regering "
+    "nederland nederlandse nederlander nederlanders netherlands dutch eu europa europe europese european "
+    "kabinet cabinet regering kamervragen kamervraag kamerleden kamerlid "
     "government kamer tweede staatssecretaris minister state secretary commissie commission the de het een "
     "volgens according".split()
 )

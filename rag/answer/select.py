@@ -29,6 +29,7 @@ Span = tuple[int, int]
 LEAD_KINDS = ("yesno", "position", "reason")
 TYPE_KINDS = ("number", "date", "reason", "position")
 NEEDED = frozenset(("number", "date"))
+SENTENCE_CACHE = 200_000  # sentences whose words are kept between questions
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,21 @@ def cabinet_hits(hits: list[Hit], config: ComposeConfig) -> list[Hit]:
     return [h for h in hits[: config.hits_considered] if h.passage.speaker == "cabinet"]
 
 
-def _share(words: set[str], terms: set[str]) -> float:
+def _named(
+    names: tuple[tuple[str, ...], ...], sentence: Context, before: Context | None, frame: Context
+) -> tuple[bool, bool]:
+    """(the names asked about are in the sentence or its passage's frame — or else in the
+    sentence before it —, they are only there): "Het centrum in Obrenovac …. Het centrum biedt
+    ruimte voor maximaal 550 personen"."""
+    if all(sentence.covers(f) or frame.covers(f) for f in names):
+        return True, False
+    back = before is not None and all(
+        sentence.covers(f) or frame.covers(f) or before.covers(f) for f in names
+    )
+    return back, back
+
+
+def _share(words: frozenset[str] | set[str], terms: set[str]) -> float:
     return len(words & terms) / len(terms) if terms else 0.0
 
 
@@ -85,6 +100,7 @@ class Selector:
         self.index = index
         self.config = config
         self.row_of = {p.passage_id: i for i, p in enumerate(index.passages)}
+        self._sentences: dict[int, tuple[str, frozenset[str], Context]] = {}
 
     def sentence_rows(self, passage: Passage) -> np.ndarray:
         row = self.row_of.get(passage.passage_id)
@@ -103,26 +119,29 @@ class Selector:
         cfg, asked = self.config, scoring.asked
         semantic = np.asarray(self.index.sentence_vectors[rows]) @ scoring.vector
         text = self.index.documents[hit.passage.doc_id].text
-        asked_mp = _share(set(tokenize(hit.passage.question or "")), scoring.terms)
+        asked_mp = (
+            _share(set(tokenize(hit.passage.question or "")), scoring.terms) if cfg.question_weight else 0.0
+        )
         base = (
             cfg.rank_weight / hit.rank
             + cfg.question_weight * asked_mp
             + cfg.passage_weight * (hit.dense or 0.0)
         )
-        frame = passage_frame(self.index, hit.passage)
+        frame = Context(passage_frame(self.index, hit.passage))
         out = []
-        previous = ""
+        before: Context | None = None
         for k, (row, sem) in enumerate(zip(rows, semantic, strict=True)):
             _, start, end = (int(x) for x in self.index.sentences[row])
-            sentence, before, previous = text[start:end], previous, text[start:end]
+            sentence, words, context = self._sentence(int(row), text, start, end)
+            previous, before = before, context
             if unquotable(sentence):
                 continue
             kinds = frozenset(
                 kind for kind in TYPE_KINDS if kind in asked.kinds and holds(kind, sentence, asked)
             )
-            named, leans_back = self._named(sentence, before, frame, scoring)
+            named, leans_back = _named(scoring.name_forms, context, previous, frame)
             lead = k == 0 and hit.passage.is_answer and hit.passage.part == 1
-            score = float(sem) + base + self._bonus(sentence, scoring, bool(kinds), lead)
+            score = float(sem) + base + self._bonus(sentence, words, scoring, bool(kinds), lead)
             score += cfg.named_type_weight * (bool(kinds & NEEDED) and named)
             score += cfg.reranker_weight * scoring.rerank.get((hit.passage.doc_id, start, end), 0.0)
             leans = leans_back and bool(kinds & NEEDED)
@@ -131,23 +150,25 @@ class Selector:
             )
         return out
 
-    def _named(self, sentence: str, before: str, frame: str, scoring: Scoring) -> tuple[bool, bool]:
-        """(the names asked about are in the sentence or its passage's frame, or else in the
-        sentence before it: "Het centrum in Obrenovac …. Het centrum biedt ruimte voor 550 personen")."""
-        if not scoring.name_forms:
-            return True, False
-        if Context(sentence + "\n" + frame).covers_all(scoring.name_forms):
-            return True, False
-        window = Context(before + "\n" + sentence + "\n" + frame)
-        back = bool(before) and window.covers_all(scoring.name_forms)
-        return back, back
+    def _sentence(self, row: int, text: str, start: int, end: int) -> tuple[str, frozenset[str], Context]:
+        """A sentence's text, stemmed words and Context, computed once per index row."""
+        cached = self._sentences.get(row)
+        if cached is None:
+            if len(self._sentences) >= SENTENCE_CACHE:
+                self._sentences.clear()
+            sentence = text[start:end]
+            cached = (sentence, frozenset(tokenize(sentence)), Context(sentence))
+            self._sentences[row] = cached
+        return cached
 
-    def _bonus(self, sentence: str, scoring: Scoring, typed: bool, lead: bool) -> float:
+    def _bonus(
+        self, sentence: str, words: frozenset[str], scoring: Scoring, typed: bool, lead: bool
+    ) -> float:
         """The weighted evidence, besides the cosine, that the sentence answers the question."""
         cfg, asked = self.config, scoring.asked
         lexical = cfg.lexical_weight_en if scoring.lang == "en" else cfg.lexical_weight
         return (
-            lexical * _share(set(tokenize(sentence)), scoring.terms)
+            lexical * _share(words, scoring.terms)
             + cfg.compound_weight * compound_share(sentence, scoring.words)
             + cfg.type_weight * typed
             + (cfg.key_weight * _key_share(sentence, scoring.key_forms) if cfg.key_weight else 0.0)

@@ -35,9 +35,11 @@ COMMON_EN = 3.5  # Zipf frequency above which a capitalised English word is an o
 
 
 def fold(text: str) -> str:
-    """Lower-cased, accents removed ('Servië' -> 'servie')."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower-cased, accents removed ('Servië' -> 'servie'); other non-ASCII characters dropped."""
+    lower = text.lower()
+    if lower.isascii():
+        return lower
+    return unicodedata.normalize("NFKD", lower).encode("ascii", "ignore").decode("ascii")
 
 
 def digits(term: str) -> str:

@@ -40,7 +40,7 @@ spanish:spaans,spanje sweden:zweden swedish:zweeds,zweden syria:syri tunisia:tun
 ukrain:oekrain uk:verenigd_koninkrijk,vk united_kingdom:verenigd_koninkrijk aegean:egeisch
 mediterranean:middellandse europol:europol january:januari february:februari march:maart
 april:april june:juni july:juli august:augustus september:september october:oktober
-november:november december:december
+november:november december:december un:vn nato:navo
 """
 EN_NL: dict[str, tuple[str, ...]] = {
     en.replace("_", " "): tuple(d.replace("_", " ") for d in nl.split(","))
