@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,30 +23,30 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    config = IndexConfig(**({"corpus_dir": args.corpus} if args.corpus else {}))
+    """Read the corpus; print the ingestion report (or the passages, or the report, as JSON)."""
+    from rag.ingest.report import corpus_report, document_report, format_corpus, format_document
+
+    config = _config(args)
     started = time.perf_counter()
-    corpus = load_corpus(config.corpus_dir)
+    corpus = load_corpus(config.corpus_dir, exclude=(config.index_dir,))
     passages = chunk_corpus(corpus.documents, config.chunking)
-    elapsed = time.perf_counter() - started
+    summary = corpus_report(corpus, passages, time.perf_counter() - started)
     docs = {d.doc_id: d for d in corpus.documents}
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    if args.json:
+    by_doc: dict[str, list] = {}
+    for passage in passages:
+        by_doc.setdefault(passage.doc_id, []).append(passage)
+    reports = [document_report(d, by_doc.get(d.doc_id, [])) for d in corpus.documents]
+    if args.json and args.report:
+        for report in [*reports, summary]:
+            _print_json(report)
+    elif args.json:  # one line per passage, as before
         for passage in passages:
             _print_json(passage_json(passage, docs.get(passage.doc_id)))
-        return 0
-    per_doc = Counter(p.doc_id for p in passages)
-    print(f"Corpus {config.corpus_dir}: {len(corpus.documents)} documents, {len(passages)} passages")
-    for doc in corpus.documents:
-        print(
-            f"  {doc.doc_id}\n    {KIND_LABELS_EN[doc.kind]}, {doc.date or 'undated'}: {doc.title}\n"
-            f"    {len(doc.qa_pairs)} question/answer pairs, {per_doc[doc.doc_id]} passages, "
-            f"{len(doc.footnotes)} footnotes"
-        )
-    kinds = Counter(KIND_LABELS_EN[d.kind] for d in corpus.documents)
-    print("Kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
-    qa = sum(len(d.qa_pairs) for d in corpus.documents)
-    print(f"Question/answer pairs: {qa}; warnings: {len(corpus.warnings)}; took {elapsed:.2f} s")
+    else:
+        print("\n".join(format_document(r) for r in reports))
+        print(format_corpus(summary, str(config.corpus_dir)))
     return 0
 
 
@@ -297,9 +296,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    p = sub.add_parser("ingest", help="read the corpus and show documents and passages")
+    p = sub.add_parser("ingest", help="read the corpus and report what was found in each document")
     p.add_argument("--corpus", type=Path, help="folder of documents (default: corpus/)")
+    p.add_argument("--index", type=Path, help="index folder, not read if it is inside the corpus")
     p.add_argument("--json", action="store_true", help="one JSON object per passage")
+    p.add_argument(
+        "--report", action="store_true", help="with --json: the report, one JSON object per document"
+    )
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("index", help="build or update the index (only changed documents are embedded)")
     _add_index_options(p)

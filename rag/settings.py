@@ -35,6 +35,46 @@ class ChunkSettings:
             )
 
 
+def env_int(name: str, default: int) -> int:
+    """A whole number from the environment; a value that is not one is a clear error."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise RagError(
+            f"{name} must be a positive whole number, got {value!r}.",
+            f"Unset it or use e.g. {name}={default}.",
+        )
+    return number
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """Limits on one file: a larger one is refused with a warning that says how to raise them.
+
+    No parliamentary document comes near them (the largest in the shared data is 0.45 MB);
+    they keep a stray dump from occupying ingestion for minutes. Raise them with the
+    environment variables RAG_MAX_FILE_MB and RAG_MAX_LINES.
+    """
+
+    max_file_mb: int = field(default_factory=lambda: env_int("RAG_MAX_FILE_MB", 20))
+    max_lines: int = field(default_factory=lambda: env_int("RAG_MAX_LINES", 300_000))
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_mb", "max_lines"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise RagError(f"IngestSettings.{name} must be a positive whole number, got {value!r}.")
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1_000_000
+
+
 def env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value).expanduser() if value else default

@@ -178,3 +178,36 @@ def test_a_quotation_in_a_letter_is_someone_elses_words(tmp_path: Path) -> None:
     doc = _doc(tmp_path, letter, intro="")
     speakers = {p.text[:6]: p.speaker for p in chunk_document(doc)}
     assert speakers == {"Hierbi": "cabinet", "«Burge": "other"}
+
+
+@pytest.mark.parametrize(
+    ("intro", "expected"),
+    [
+        (
+            "Mondelinge vragen van het lid Wilders (PVV) aan de minister-president over de asielcrisis.",
+            [("Wilders", "PVV")],
+        ),
+        (
+            "Vragen van het leden Bikker en Ceder (beiden ChristenUnie) aan de Minister over de opvang.",
+            [("Bikker", "ChristenUnie"), ("Ceder", "ChristenUnie")],
+        ),
+        (
+            "Vragen van de leden Paternotte, Sjoerdsma (beiden D66), Piri (GroenLinks-PvdA) en Van der Werf "
+            "(D66) aan de Minister van Buitenlandse Zaken over Gaza (ingezonden 3 mei 2024).",
+            [
+                ("Paternotte", "D66"),
+                ("Sjoerdsma", "D66"),
+                ("Piri", "GroenLinks-PvdA"),
+                ("Van der Werf", "D66"),
+            ],
+        ),
+        (
+            "Vragen van het lid Faber-van de Klashorst(PVV) aan de Minister over jeugdige criminelen.",
+            [("Faber-van de Klashorst", "PVV")],
+        ),
+    ],
+)
+def test_every_way_questioners_are_named(tmp_path: Path, intro: str, expected: list[tuple[str, str]]) -> None:
+    doc = _doc(tmp_path, f"Vraag 1\n\n{_q(1)}\n", intro=intro + "\n\n")
+    assert [(q.name, q.party) for q in doc.meta.questioners] == expected
+    assert doc.kind == "questions"

@@ -1,19 +1,21 @@
 """Ingestion: source files -> Documents -> Passages.
 
-`load_corpus` reads a folder; a file that cannot be read becomes a warning that names
-it and the reason, and ingestion of the rest continues.
+`load_corpus` reads a folder (rag.ingest.walk: links refused, index folders skipped,
+unique ids); a file that cannot be read becomes a warning that names it, the reason and
+the fix, and ingestion of the rest continues. Each Document says whose words it holds
+by its `kind` and each Passage by its `speaker` (rag.ingest.kinds, rag.ingest.chunk).
 """
 
 from __future__ import annotations
 
-import importlib
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rag.errors import RagError
 from rag.ingest.chunk import ChunkSettings, chunk_document
+from rag.ingest.files import SUPPORTED, load_file
+from rag.ingest.walk import document_ids, walk_corpus
+from rag.settings import IngestSettings
 from rag.types import Document, Passage
 
 SKIPPED_NAMES = {"sources.md", "readme.md", "readme.txt", "metadata.xml", "license", "license.txt"}
@@ -21,13 +23,22 @@ SKIPPED_NAMES = {"sources.md", "readme.md", "readme.txt", "metadata.xml", "licen
 
 @dataclass(frozen=True)
 class IngestWarning:
-    """A file that was skipped, and why."""
+    """A file that was skipped (or loaded with a doubt), why, and what to do about it."""
 
     path: str
     reason: str
+    fix: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{self.path}: {self._bare_reason()}" + (f" Fix: {self.fix}" if self.fix else "")
+
+    def short(self) -> str:
+        """`name: reason`, for a summary line."""
+        return f"{Path(self.path).name}: {self._bare_reason()}"
+
+    def _bare_reason(self) -> str:
+        name = Path(self.path).name
+        return self.reason[len(name) :].lstrip(": ") if self.reason.startswith(name) else self.reason
 
 
 @dataclass
@@ -39,68 +50,6 @@ class Corpus:
     skipped: list[str] = field(default_factory=list)  # known non-documents (README, SOURCES.md)
 
 
-LOADERS = {
-    ".txt": ("rag.ingest.textfile", "load_text"),
-    ".pdf": ("rag.ingest.pdf", "load_pdf"),
-    ".xml": ("rag.ingest.koop_xml", "load_koop_xml"),
-    ".docx": ("rag.ingest.docx", "load_docx"),
-}
-
-
-def _loader(suffix: str) -> Callable[[Path, str], list[Document]] | None:
-    entry = LOADERS.get(suffix.lower())
-    if entry is None:
-        return None
-    module = importlib.import_module(entry[0])
-    loader: Callable[[Path, str], list[Document]] = getattr(module, entry[1])
-    return loader
-
-
-SUPPORTED = tuple(LOADERS)
-
-
-def doc_id_for(path: Path, root: Path) -> str:
-    """A stable id from the path relative to the corpus root ('sub/2017-02-23_x')."""
-    rel = path.relative_to(root).with_suffix("")
-    return re.sub(r"[^\w.\-/]+", "_", rel.as_posix())
-
-
-def load_file(path: Path, doc_id: str | None = None) -> list[Document]:
-    """Load one file; raises RagError with a reason when it cannot be read."""
-    loader = _loader(path.suffix)
-    if loader is None:
-        raise RagError(
-            f"{path.name}: unknown file type '{path.suffix or '(none)'}'.",
-            f"Use one of {', '.join(SUPPORTED)}.",
-        )
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise RagError(f"{path.name}: cannot be read ({exc.strerror}).") from exc
-    if size == 0:
-        raise RagError(f"{path.name}: the file is empty.")
-    try:
-        docs = loader(path, doc_id or path.stem)
-    except PermissionError as exc:
-        raise RagError(f"{path.name}: no permission to read it.", "Check the file's permissions.") from exc
-    except (RecursionError, MemoryError) as exc:
-        raise RagError(f"{path.name}: too deeply nested or too large to read.") from exc
-    docs = [d for d in docs if d.text.strip()]
-    if not docs:
-        raise RagError(f"{path.name}: no text found in the file.")
-    return docs
-
-
-def list_files(root: Path) -> list[Path]:
-    """All files under root (sorted, hidden files and folders excluded)."""
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if (p.is_file() or (p.is_symlink() and not p.exists()))  # a dangling link gets a warning
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
-
-
 def check_corpus_dir(root: Path) -> None:
     """Raise RagError unless root is a readable folder."""
     if not root.exists():
@@ -109,38 +58,46 @@ def check_corpus_dir(root: Path) -> None:
         raise RagError(f"Corpus path {root} is not a folder.", "Pass --corpus with a folder of documents.")
 
 
-def load_corpus(root: Path) -> Corpus:
+def _files(root: Path, corpus: Corpus, exclude: tuple[Path, ...]) -> list[Path]:
+    try:
+        walk = walk_corpus(root, exclude)
+    except PermissionError as exc:
+        raise RagError(f"Corpus folder {root} cannot be read.", "Check its permissions.") from exc
+    for path, reason in walk.refused:
+        corpus.warnings.append(IngestWarning(str(path), reason))
+    corpus.skipped += [str(p) for p in walk.skipped_dirs]
+    files = []
+    for path in walk.files:
+        if path.name.lower() in SKIPPED_NAMES or path.name.lower().endswith(".meta.json"):
+            corpus.skipped.append(str(path))
+        else:
+            files.append(path)
+    return files
+
+
+def load_corpus(root: Path, settings: IngestSettings | None = None, exclude: tuple[Path, ...] = ()) -> Corpus:
     """Load every document under root; unreadable files become warnings.
 
+    `exclude` names folders not to read (an index folder inside the corpus is skipped anyway).
     Raises RagError when the folder does not exist or holds no readable document.
     """
     check_corpus_dir(root)
+    settings = settings or IngestSettings()
     corpus = Corpus()
-    seen: set[str] = set()
-    try:
-        files = list_files(root)
-    except PermissionError as exc:
-        raise RagError(f"Corpus folder {root} cannot be read.", "Check its permissions.") from exc
+    files = _files(root, corpus, exclude)
+    ids, clashes = document_ids(files, root)
+    corpus.warnings += [IngestWarning(str(p), reason) for p, reason in clashes]
     for path in files:
-        if path.name.lower() in SKIPPED_NAMES or path.name.lower().endswith(".meta.json"):
-            corpus.skipped.append(str(path))
-            continue
-        doc_id = doc_id_for(path, root)
-        if doc_id in seen:
-            doc_id = f"{doc_id}{path.suffix.lower().replace('.', '_')}"
         try:
-            docs = load_file(path, doc_id)
+            docs = load_file(path, ids[path], settings)
         except RagError as exc:
-            corpus.warnings.append(IngestWarning(str(path), exc.what))
+            corpus.warnings.append(IngestWarning(str(path), exc.what, exc.fix))
             continue
         for k, doc in enumerate(docs):
-            if k:
-                doc = _with_id(doc, f"{doc_id}-{k + 1}")
-            seen.add(doc.doc_id)
-            corpus.documents.append(doc)
+            corpus.documents.append(_with_id(doc, f"{ids[path]}-{k + 1}") if k else doc)
     if not corpus.documents:
         more = "; …" if len(corpus.warnings) > 5 else ""
-        reasons = "; ".join(w.reason for w in corpus.warnings[:5]) + more
+        reasons = "; ".join(w.short() for w in corpus.warnings[:5]) + more
         detail = f" ({len(corpus.warnings)} file(s) could not be read: {reasons})" if corpus.warnings else ""
         raise RagError(
             f"No documents found in {root}{detail}.",
@@ -159,6 +116,7 @@ def chunk_corpus(documents: list[Document], settings: ChunkSettings | None = Non
 
 
 __all__ = [
+    "SUPPORTED",
     "ChunkSettings",
     "Corpus",
     "IngestWarning",

@@ -24,13 +24,12 @@ def assemble_text(paras: list[Para]) -> tuple[str, list[int]]:
         if k:
             parts.append(PARAGRAPH_SEPARATOR)
             pos += len(PARAGRAPH_SEPARATOR)
-        clean: list[str] = []
-        for ch in para.text:
-            if ch == MARKER:
-                markers.append(pos + len(clean))
-            else:
-                clean.append(ch)
-        para.text = "".join(clean)
+        pieces = para.text.split(MARKER)
+        at = pos
+        for piece in pieces[:-1]:  # a marker stood after each piece but the last
+            at += len(piece)
+            markers.append(at)
+        para.text = "".join(pieces)
         para.start, para.end = pos, pos + len(para.text)
         parts.append(para.text)
         pos = para.end

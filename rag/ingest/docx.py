@@ -95,6 +95,7 @@ class _Reader:
         self.found: list[RawFootnote] = []
         self.lines: list[Line] = []
         self.values: dict[str, str] = {}
+        self.removed = 0  # letterhead paragraphs left out
 
     def _note(self, note_id: str, tag: str) -> str:
         """A placeholder for a footnote reference (becomes MARKER once the notes are merged)."""
@@ -131,6 +132,7 @@ class _Reader:
         texts = "\n".join(t for row in cells for c in row for t in paragraphs_in(c))
         if LETTERHEAD_WORDS.search(texts):
             letterhead_values(texts.split("\n"), self.values)
+            self.removed += len(texts.split("\n"))
             return
         if all(len(row) == 1 for row in cells):  # a one-column table is a block of paragraphs
             for text in (t for row in cells for t in paragraphs_in(row[0])):
@@ -204,6 +206,7 @@ def load_docx(path: Path, doc_id: str) -> list[Document]:
     reader.body(document.element.body)
     _header_values(document, reader.values)
     lines, head = remove_furniture(reader.lines)
+    head.removed += reader.removed
     # Notes typed by hand as a numbered list at the end ("…Sammy'? 1)" … "1. Argos, …"),
     # besides (or instead of) Word's own footnotes.
     lines, typed = extract_footnotes(lines, pages_exact=False, endnotes=True)

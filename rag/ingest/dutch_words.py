@@ -15,60 +15,16 @@ import functools
 import math
 from collections import Counter
 
-PARTICLES = {
-    "aan", "achter", "af", "bij", "binnen", "door", "in", "mee", "na", "neer", "om", "onder", "op",
-    "over", "samen", "tegen", "terug", "toe", "uit", "vast", "voor", "weg", "be", "ge", "ver", "ont",
-    "her", "er", "mis", "deel", "plaats", "tot", "los", "vrij", "kwijt", "teleur", "rond", "voort",
-}  # fmt: skip
-FUNCTION_WORDS = {
-    "de", "het", "een", "den", "der", "des", "van", "in", "op", "aan", "bij", "met", "voor", "door",
-    "naar", "uit", "om", "over", "onder", "tot", "tegen", "tussen", "na", "sinds", "zonder", "via",
-    "per", "te", "ten", "ter", "binnen", "buiten", "vanaf", "vanuit", "volgens", "tijdens", "rond",
-    "en", "of", "maar", "dat", "als", "omdat", "want", "dus", "dan", "noch", "wanneer", "terwijl",
-    "indien", "hoewel", "zodat", "doordat", "nadat", "voordat", "totdat", "zoals", "die", "dit",
-    "deze", "wat", "wie", "welk", "welke", "waar", "hoe", "waarom", "ik", "je", "jij", "u", "hij",
-    "zij", "ze", "we", "wij", "jullie", "zich", "mij", "me", "hem", "haar", "ons", "hun", "hen",
-    "mijn", "uw", "onze", "zijn", "is", "was", "waren", "ben", "bent", "wordt", "worden", "werd",
-    "werden", "heeft", "hebben", "had", "hadden", "kan", "kunnen", "kunt", "zal", "zullen", "zou",
-    "zouden", "moet", "moeten", "mag", "mogen", "wil", "willen", "niet", "geen", "wel", "ook", "er",
-    "al", "nog", "nu", "zo", "reeds", "steeds", "meer", "minder", "veel", "zeer", "heel", "alle",
-    "elke", "ieder", "iedere", "enkele", "andere", "ander", "hier", "daar", "daarbij", "daarom",
-    "hierbij", "alleen", "echter", "ongeveer", "bijna", "even", "toe", "mee", "af", "weg",
-}  # fmt: skip
-LINKS = ("", "s", "e", "en", "er")  # what may stand between the parts of a compound
-# Words that make one word with what follows ("hiervoor", "alsnu", "welligt", "hetwelk"):
-# split off only before an article or pronoun ("als de", "er geen").
-COMPOUNDING = {
-    "hier", "daar", "waar", "er", "als", "even", "meer", "des", "ten", "ter", "toe", "al", "mijn",
-}  # fmt: skip
-PHRASE_STARTERS = {
-    "de", "het", "een", "die", "dat", "deze", "dit", "ik", "je", "we", "wij", "u", "hij", "zij", "ze",
-    "geen", "niet", "ook", "nog", "ja", "nee",
-}  # fmt: skip
-NUMBER_WORDS = {"honderd", "duizend", "miljoen", "miljard", "en", "twintig", "dertig", "veertig", "vijftig"}
-KEEP_WHOLE = {"hetwelk", "hetgeen", "datgene", "diegene", "degene", "dezelfde", "hetzelfde", "zodanig"}
-# An inflected adjective ("financiële", "verhoogde") never starts a compound: it and a noun
-# run together are two words.
-ADJECTIVE_ENDINGS = ("lijke", "ische", "iële", "uele", "ieve", "ige", "ende", "ieke", "aire", "ieuze")
-DOUBLED_ENDINGS = ("ale", "ele", "ore", "ure", "are")  # "lokale" <- "lokaal", "pure" <- "puur"
-COMMON_ADJECTIVES = {
-    "grote", "kleine", "nieuwe", "hoge", "lage", "oude", "jonge", "goede", "hele", "andere", "vorige",
-    "volgende", "huidige", "diverse", "lange", "korte", "brede", "sterke", "zware", "lichte", "vrije",
-    "eerste", "tweede", "derde", "laatste", "meeste", "beste", "verdere", "enkele",
-}  # fmt: skip
-# Endings that are also words: "financierende" is an inflected word, not "financieren de".
-SUFFIX_WORDS = {
-    "de", "te", "en", "e", "s", "n", "er", "je", "ste", "st", "t", "ie", "tje", "heid", "der", "den", "des",
-}  # fmt: skip
-
-
-# Spellings Dutch gave up in 1947 ("zoo", "eene", "menschen"): a text that uses them is older
-# than the frequency list knows, and its words are not judged by it.
-OLD_SPELLINGS = {
-    "zoo", "eene", "eener", "eenen", "zoodat", "tusschen", "menschen", "hunne", "mijne", "uwe", "zyn",
-    "hetwelk", "ondergeteekende", "wenschelijk", "geene", "ener", "uwer", "welken", "zoozeer", "zomede",
-    "dezen", "eenige", "hunner", "zooals", "zooveel", "voorgedragenen", "nopens", "alsnu",
-}  # fmt: skip
+from rag.ingest.dutch_lexicon import (
+    ADJECTIVE_ENDINGS,
+    COMMON_ADJECTIVES,
+    COMMON_ZIPF,
+    DOUBLED_ENDINGS,
+    FUNCTION_WORDS,
+    LINKS,
+    OLD_SPELLINGS,
+    PARTICLES,
+)  # fmt: skip
 
 
 def old_spelling(words: dict[str, int] | Counter[str], total: int) -> bool:
@@ -117,6 +73,58 @@ class Vocabulary:
         prefix = prefix.lower()
         k = bisect.bisect_right(self._forward, prefix)
         return k < len(self._forward) and self._forward[k].startswith(prefix)
+
+    def particle_compound(self, token: str) -> bool:
+        """A verb particle and a word it is known to form words with: "inreis" (inreizen),
+        "voorligt" (voorlichting, voorliggend), "nareis" (nareizen); "opbasis" is glue."""
+        low = token.lower()
+        for i in range(2, min(8, len(low) - 2)):
+            head, rest = low[:i], low[i:]
+            known = head in PARTICLES and rest not in FUNCTION_WORDS and self.z(rest) >= COMMON_ZIPF
+            if known and self.starts_words(head + rest[: max(2, len(rest) - 2)]):
+                return True
+        return False
+
+    def phrase_after_particle(self, word: str) -> bool:
+        """An inflected adjective or a plural noun ("verschillende", "lidstaten", "medewerkers"),
+        but not a participle or an infinitive, which do follow a particle ("uitreizende")."""
+        if word.endswith(("ende", "ingen", "ies", "ties")) or self.z(word) < 3.5:
+            return False
+        if self.inflected_adjective(word):
+            return True
+        if word.endswith("s"):
+            return self.z(word[:-1]) >= COMMON_ZIPF  # medewerkers <- medewerker
+        if word.endswith("en") and len(word) >= 6:
+            base = word[:-2]
+            doubled = base[:-2] + base[-2] * 2 + base[-1] if len(base) >= 3 else base  # staten <- staat
+            noun = max(self.z(base), self.z(doubled)) >= COMMON_ZIPF
+            return noun and self.z(base + "t") < 3.0  # "voeren": "voert" is a verb
+        return False
+
+    def inflected_adjective(self, word: str) -> bool:
+        """An inflected adjective ("financiële", "lokale" <- lokaal) never starts a compound."""
+        if word in COMMON_ADJECTIVES or (len(word) >= 6 and word.endswith(ADJECTIVE_ENDINGS)):
+            return True
+        if len(word) >= 6 and word.endswith(DOUBLED_ENDINGS):
+            base = word[:-3] + word[-3] * 2 + word[-2]  # lokale -> lokaal
+            return self.z(base) >= COMMON_ZIPF
+        return False
+
+    def wordlike(self, word: str) -> bool:
+        """A rare word that is itself a compound of two common ones ("handhavingstrajecten")."""
+        if self.z(word) >= 1.5:
+            return True
+        return self.compound(word)
+
+    def compound(self, word: str) -> bool:
+        """True when word is two common words of four letters or more ("dieren" + "ogen")."""
+        low = word.lower()
+        for i in range(4, len(low) - 3):
+            head, tail = low[:i], low[i:]
+            stem = head[:-1] if head.endswith("s") and self.z(head) < COMMON_ZIPF else head
+            if len(stem) >= 4 and min(self.z(stem), self.z(tail)) >= COMMON_ZIPF:
+                return True
+        return False
 
     def _modifier(self, modifier: str) -> bool:
         for link in LINKS:

@@ -27,6 +27,8 @@ _AFTER_WORD = (
     r"(?<=[^\W\d_])(?<![Vv]raag)(?<![Vv]ragen)(?<![Aa]ntwoord)(?<!artikel)(?<!bijlage)(?<!lid)(?<!nr\.)"
 )
 MAX_GAP = 6  # footnotes whose text may be missing between two found ones
+MARKER_WINDOW = 400  # a marker stands at most this many lines above its note (two pages)
+MAX_NOTE_LINES = 80  # a footnote block is at most one page foot long
 MAX_BLOCK_LINES = 12  # a footnote block found without a blank line before it is at most this long
 
 
@@ -50,8 +52,9 @@ def _find_marker(
         patterns.append(re.compile(rf"{_AFTER_PUNCTUATION}{number}{_AFTER_MARKER}"))
         patterns.append(re.compile(rf"(?<=\b(?:19|20)\d\d){number}{_AFTER_MARKER}"))  # "201913"
         patterns.append(re.compile(rf"{_AFTER_WORD} {number}(?=[?!,;:])"))  # "Both Ends 1?"
+    first = max(lo[0], hi - MARKER_WINDOW)
     for pattern in patterns:
-        for i in range(lo[0], hi):
+        for i in range(first, hi):
             if lines[i].page < min_page or lines[i].blank:
                 continue
             start_col = lo[1] if i == lo[0] else 0
@@ -69,7 +72,8 @@ def _block_end(lines: list[Line], start: int, pages_exact: bool) -> int:
     """
     page = lines[start].page
     j = start + 1
-    while j < len(lines) and lines[j].page == page and not STRUCTURE_LINE.match(lines[j].text):
+    last = min(len(lines), start + MAX_NOTE_LINES)
+    while j < last and lines[j].page == page and not STRUCTURE_LINE.match(lines[j].text):
         if not pages_exact and lines[j].furniture:
             return j
         j += 1
@@ -157,6 +161,7 @@ def extract_footnotes(
     (a Word letter), notes are a numbered list that closes the document.
     """
     start_pattern = ENDNOTE_START if endnotes else FOOTNOTE_START
+    last_content = max((k for k, line in enumerate(lines) if not line.blank), default=-1)
     lines = list(lines)
     found: list[RawFootnote] = []
     expected = 1
@@ -168,9 +173,14 @@ def extract_footnotes(
         if not (m and expected <= first <= expected + MAX_GAP):
             i += 1
             continue
+        after_blank = i == 0 or lines[i - 1].blank
+        near_foot = not pages_exact and any(line.furniture for line in lines[i : i + MAX_BLOCK_LINES + 1])
+        if not (after_blank or near_foot):  # most numbered lines: looked at once, cheaply
+            i += 1
+            continue
         end = _block_end(lines, i, pages_exact)
-        if not (i == 0 or lines[i - 1].blank or _ends_at_page_foot(lines, end, i, pages_exact)) or (
-            endnotes and any(not line.blank for line in lines[end:])
+        if not (after_blank or _ends_at_page_foot(lines, end, i, pages_exact)) or (
+            endnotes and end <= last_content  # typed endnotes close the document
         ):
             i += 1
             continue

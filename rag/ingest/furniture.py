@@ -16,16 +16,19 @@ from rag.ingest.furniture_patterns import (
     DATE_LINE,
     IDENTIFIER,
     INLINE_FURNITURE,
+    INLINE_HINTS,
     LETTER_DATE_LINE,
     LETTERHEAD_LINES,
     MASTHEAD_LINES,
     MASTHEAD_NUMBER,
+    MINISTRY_BLOCK,
     REFERENCE_LABELS,
     RUNNING_LINES,
     SUBJECT_LINE,
     TOC_ENTRY,
     TOC_HEADING,
     TOC_SCAN_LINES,
+    WHOLE_LINE,
 )
 from rag.ingest.lines import Line
 
@@ -81,6 +84,8 @@ def _cut_inline(text: str, head: Letterhead) -> str:
     beside the ISSN, the place and year, or a running footer); a Kamerstuk id elsewhere
     (``(kst-30552-3)`` in a footnote) is a reference and stays.
     """
+    if not any(hint in text for hint in INLINE_HINTS):
+        return text
     original = text
     for pattern in INLINE_FURNITURE:
         if pattern.search(text):
@@ -104,6 +109,8 @@ def _cut_inline(text: str, head: Letterhead) -> str:
 def _letterhead_line(lines: list[Line], i: int, head: Letterhead, in_head: bool) -> bool:
     """Blank line i when it is letterhead or masthead; keep the values it carries."""
     text = lines[i].text
+    if not WHOLE_LINE.match(text):
+        return False
     if any(p.match(text) for p in RUNNING_LINES):
         head.running_lines.append(text.strip())
         head.identifiers += [m.group(0) for m in IDENTIFIER.finditer(text)]
@@ -114,6 +121,11 @@ def _letterhead_line(lines: list[Line], i: int, head: Letterhead, in_head: bool)
             head.date = head.date or m.group(1)
         elif m := SUBJECT_LINE.match(text):
             head.subject = head.subject or m.group(1)
+        elif MINISTRY_BLOCK.match(text):
+            for j in range(i + 1, min(i + 4, len(lines))):
+                if lines[j].blank or len(lines[j].text.split()) > 4:
+                    break
+                _blank(lines, j, head)
         elif (label := text.strip().lower().rstrip(":")) in REFERENCE_LABELS:
             value_at = _next_content(lines, i)
             if value_at is not None and len(lines[value_at].text.split()) <= 3:

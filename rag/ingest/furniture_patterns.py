@@ -32,6 +32,7 @@ LETTERHEAD_LINES = [
     re.compile(r"^\s*>?\s*Retouradres\b.*$"),
     re.compile(r"^\s*Aan de [Vv]oorzitter van de (Tweede|Eerste) Kamer.*$"),
     re.compile(r"^\s*De [Vv]oorzitter van de (Tweede|Eerste) Kamer( der Staten-Generaal)?\s*$"),
+    re.compile(r"^\s*der Staten-Generaal\s*$"),  # the addressee's second line
     re.compile(r"^\s*Postbus \d+\s*$"),
     re.compile(r"^\s*(\d{4}\s?)?[A-Z]{2}\s+(DEN HAAG|Den Haag|[’']s-Gravenhage)\s*$"),
     re.compile(r"^\s*\d{4}\s?[A-Z]{2}\s+[A-Z][\w’' -]{1,30}$"),  # postcode and place
@@ -45,6 +46,9 @@ LETTERHEAD_LINES = [
     re.compile(r"^\s*(Directoraat-[Gg]eneraal|Directie) [A-Z][\w’' -]{3,60}$"),
 ]
 _MASTHEAD_TAIL = "Vragen gesteld door de leden der Kamer, met de daarop door de "
+# A ministry's name in the letterhead's side column, broken over lines ("Ministerie van" /
+# "Infrastructuur en" / "Waterstaat"): the label line and the short lines after it.
+MINISTRY_BLOCK = re.compile(r"^\s*Ministerie van\s*$")
 # The masthead of an Aanhangsel (and of a Kamerstuk): "Tweede Kamer der Staten-Generaal" etc.
 MASTHEAD_LINES = [
     re.compile(r"^\s*(Tweede|Eerste) Kamer der Staten-Generaal\s*$"),
@@ -72,3 +76,19 @@ SUBJECT_LINE = re.compile(r"^\s*(?:Onderwerp|Betreft)\s+(\S.*?)\s*$")
 TOC_HEADING = re.compile(r"^\s*(Inhoudsopgave|Inhoud)\s*$")
 TOC_ENTRY = re.compile(r"^\s*\S.{3,}?(\s{2,}|\.{3,}\s*)\d{1,3}\s*$")
 TOC_SCAN_LINES = 60
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` matches (a quick first test)."""
+    parts = [f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in patterns]
+    return re.compile("|".join(parts))
+
+
+# A line that none of these matches is no letterhead, masthead or running line (most lines).
+_LABEL_LINE = re.compile(r"^\s*(?:" + "|".join(map(re.escape, REFERENCE_LABELS)) + r")\s*:?\s*$", re.I)
+WHOLE_LINE = _any_of(
+    [*RUNNING_LINES, *LETTERHEAD_LINES, *MASTHEAD_LINES, MASTHEAD_NUMBER, DATE_LINE, LETTER_DATE_LINE,
+     SUBJECT_LINE, _LABEL_LINE, MINISTRY_BLOCK]
+)  # fmt: skip
+# Words one of which every piece of inline furniture contains.
+INLINE_HINTS = ("ergaderjaar", "ISSN", "Gravenhage", "agina", "-tk-", "-ek-", "kst-")

@@ -23,21 +23,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from rag.ingest.dutch_words import (
-    ADJECTIVE_ENDINGS,
-    COMMON_ADJECTIVES,
+from rag.ingest.dutch_lexicon import (
     COMPOUNDING,
-    DOUBLED_ENDINGS,
     FUNCTION_WORDS,
     KEEP_WHOLE,
     NUMBER_WORDS,
     PARTICLES,
     PHRASE_STARTERS,
     SUFFIX_WORDS,
-    Vocabulary,
-    dutch_vocabulary,
-    english_zipf,
-)  # fmt: skip
+)
+from rag.ingest.dutch_words import Vocabulary, dutch_vocabulary, english_zipf
 from rag.ingest.sentences import NEVER_FINAL
 
 MARGIN = 2.0  # zipf points: the split must be 100 times more likely than the token
@@ -82,8 +77,8 @@ def _sentence_start(text: str, at: int) -> bool:
 
 def _inflection(left: str, right: str) -> bool:
     """True when left + right reads as an inflected word ("financieren" + "de")."""
-    if right == "en":
-        return not left.endswith(("e", "n", "a", "o", "i", "u"))
+    if right == "en":  # a plural or verb ending, unless the word cannot take one
+        return not left.endswith(("e", "n", "a", "o", "i", "u", "s"))
     return right in SUFFIX_WORDS
 
 
@@ -100,7 +95,7 @@ class GlueRepair:
     @classmethod
     def for_document(cls, texts: list[str], vocabulary: Vocabulary | None = None) -> GlueRepair:
         """A repairer that also trusts the words the document itself uses ("asielaanvraag")."""
-        words = Counter(m.group(0).lower() for text in texts for m in WORD.finditer(text))
+        words = Counter(word.lower() for text in texts for word in WORD.findall(text))
         return cls(vocabulary, words)
 
     def split_letters(self, token: str) -> str | None:
@@ -114,7 +109,7 @@ class GlueRepair:
         """A word's frequency; a word the document uses on its own counts as common."""
         z = self.words.z(word)
         seen = self.document_words[word.lower()]
-        attested = len(word) >= 5 and (seen >= 2 or (seen == 1 and (z >= 1.0 or self._compound(word))))
+        attested = len(word) >= 5 and (seen >= 2 or (seen == 1 and (z >= 1.0 or self.words.compound(word))))
         return max(z, DOCUMENT_WORD_ZIPF) if attested else z
 
     def _best_split(self, token: str) -> str | None:
@@ -125,7 +120,7 @@ class GlueRepair:
             return None  # a common word, however it splits
         if english_zipf().get(token.lower(), 0.0) >= ENGLISH_ZIPF:
             return None
-        if self._particle_compound(token):
+        if self.words.particle_compound(token):
             return None
         best: tuple[int, float, int] | None = None  # (function words, gain, where)
         for i in range(2, len(token) - 1):
@@ -142,8 +137,8 @@ class GlueRepair:
         lo, ro = left.lower(), right.lower()
         if lo == "de" and re.search(r"(atie|isering|ificatie|isme)$", ro):
             return None  # "deconsolidatie", "demilitarisering": the Latin prefix de-
-        glued_article = lo in ARTICLES and len(ro) >= 8 and zr < MIN_PART_ZIPF and self._compound(right)
-        if glued_article and not self._compound(left + right):
+        glued_article = lo in ARTICLES and len(ro) >= 8 and zr < MIN_PART_ZIPF and self.words.compound(right)
+        if glued_article and not self.words.compound(left + right):
             zr = MIN_PART_ZIPF + 0.5  # "dehandhavingstrajecten": an article glued to a compound
         if min(zl, zr) < MIN_PART_ZIPF or any(len(w) < 3 and w not in FUNCTION_WORDS for w in (lo, ro)):
             return None  # a two-letter part must be a word like "de" or "op", not "he"
@@ -158,69 +153,34 @@ class GlueRepair:
             if gain <= FUNCTION_MARGIN or (lo not in FUNCTION_WORDS and _inflection(lo, ro)):
                 return None  # "financierende" is inflected, not "financieren de"
             # A verb particle before a content word makes a compound far too often to split
-            # ("bijhouding", "afzending", "aanvoerkanalen", "inreis").
-            return None if lo in PARTICLES else gain
+            # ("bijhouding", "afzending", "aanvoerkanalen", "inreis"), except before what no
+            # compound takes: an inflected adjective or a common plural ("op verschillende").
+            return None if lo in PARTICLES and not self.words.phrase_after_particle(ro) else gain
         if len(left) < 3 or len(right) < 4 or self.document_words[(lo + ro)] > 1:
             return None  # a compound the document uses more than once is a word
-        if self._inflected_adjective(lo):
+        if self.words.inflected_adjective(lo):
             return gain + MARGIN + 1  # "financiële compensatie": never a compound
         if gain <= MARGIN:
             return None
         return gain if self.words.head_count(right) <= MAX_HEAD_COMPOUNDS else None
-
-    def _particle_compound(self, token: str) -> bool:
-        """A verb particle and a word it is known to form words with: "inreis" (inreizen),
-        "voorligt" (voorlichting, voorliggend), "nareis" (nareizen); "opbasis" is glue."""
-        low = token.lower()
-        for i in range(2, min(8, len(low) - 2)):
-            head, rest = low[:i], low[i:]
-            known = head in PARTICLES and rest not in FUNCTION_WORDS and self.words.z(rest) >= MIN_PART_ZIPF
-            if known and self.words.starts_words(head + rest[: max(2, len(rest) - 2)]):
-                return True
-        return False
-
-    def _inflected_adjective(self, word: str) -> bool:
-        """An inflected adjective ("financiële", "lokale" <- lokaal) never starts a compound."""
-        if word in COMMON_ADJECTIVES or (len(word) >= 6 and word.endswith(ADJECTIVE_ENDINGS)):
-            return True
-        if len(word) >= 6 and word.endswith(DOUBLED_ENDINGS):
-            base = word[:-3] + word[-3] * 2 + word[-2]  # lokale -> lokaal
-            return self.words.z(base) >= MIN_PART_ZIPF
-        return False
 
     def _camel(self, match: re.Match[str]) -> str | None:
         """ "vanDijk", "deNAVO": a lower-case word, then a capital that starts the next one.
 
         A token that starts with a capital ("GroenLinks", "EenVandaag", "DigiD") is a name."""
         left, right = match.group(1), match.group(2)
-        known_right = right.isupper() or self._zipf(right) >= MIN_PART_ZIPF or self._wordlike(right)
+        known_right = right.isupper() or self._zipf(right) >= MIN_PART_ZIPF or self.words.wordlike(right)
         return f"{left} {right}" if self.words.z(left) >= 4.0 and known_right else None
-
-    def _wordlike(self, word: str) -> bool:
-        """A rare word that is itself a compound of two common ones ("handhavingstrajecten")."""
-        if self.words.z(word) >= 1.5:
-            return True
-        return self._compound(word)
-
-    def _compound(self, word: str) -> bool:
-        """True when word is two common words of four letters or more ("dieren" + "ogen")."""
-        low = word.lower()
-        for i in range(4, len(low) - 3):
-            head, tail = low[:i], low[i:]
-            stem = head[:-1] if head.endswith("s") and self.words.z(head) < MIN_PART_ZIPF else head
-            if len(stem) >= 4 and min(self.words.z(stem), self.words.z(tail)) >= MIN_PART_ZIPF:
-                return True
-        return False
 
     def find(self, text: str) -> list[Repair]:
         """Every repair in text, in order, without overlaps."""
         found: list[Repair] = []
         for m in TOKEN.finditer(text):
             token = m.group(0)
-            if token[0].isupper() and not _sentence_start(text, m.start()):
+            split = self.split_letters(token)
+            if split is None or (token[0].isupper() and not _sentence_start(text, m.start())):
                 continue  # a capital inside a sentence starts a name ("Deerenberg", "Oudegein")
-            if split := self.split_letters(token):
-                found.append(Repair(m.start(), m.end(), token, split, "letters"))
+            found.append(Repair(m.start(), m.end(), token, split, "letters"))
         for m in CAMEL.finditer(text):
             if fixed := self._camel(m):
                 found.append(Repair(m.start(), m.end(), m.group(0), fixed, "camel"))

@@ -18,25 +18,27 @@ from __future__ import annotations
 import re
 
 from rag.ingest.para import Para
-from rag.ingest.people import QUESTIONS_INTRO
 from rag.ingest.structure import Structure
 from rag.types import Kind
 
-NOTICE_INTRO = re.compile(r"^\s*Mededeling van\b")
+NOTICE_INTRO = re.compile(r"\bMededeling van (?:de )?(?:[Mm]inister|[Ss]taatssecretaris)")
 POSTPONED = re.compile(
-    r"(?:niet|geen)\s+binnen\s+de\s+(?:gebruikelijke\s+|gestelde\s+|daarvoor\s+staande\s+)?termijn"
+    r"(?:niet|geen)\s+binnen\s+de\s+(?:gebruikelijke\s+|gestelde\s+|daarvoor\s+staande\s+)?(?:termijn|tijd)"
     r"|\buitstel(?:bericht)?\s+(?:van\s+)?(?:de\s+)?beantwoording"
     r"|\bzijn\s+beantwoord\s+(?:middels|bij|in|door\s+middel\s+van)\s+(?:een|de)\s+brief",
     re.I,
 )
 CONSULTATION_TITLE = re.compile(r"Verslag van een schriftelijk overleg", re.I)
+# A document of questions opens with them: "Vragen van het lid …" (not "de vragen van de leden
+# van de fractie … worden als volgt beantwoord", which answers them).
+QUESTIONS_OPENING = re.compile(r"^\s*(?:\d+\.\s*)?(?:Mondelinge\s+)?(?:Kamer)?(?:Vragen|VRAGEN) van\b")
 
 
 def is_notice(paras: list[Para], text: str) -> bool:
     """A notice: a "Mededeling" label or intro, or a postponement, near the top."""
-    if any(p.role == "notice_label" or NOTICE_INTRO.match(p.text) for p in paras[:40]):
+    if any(p.role == "notice_label" for p in paras[:40]):
         return True
-    return bool(POSTPONED.search(text[:6000]))
+    return bool(NOTICE_INTRO.search(text[:3000]) or POSTPONED.search(text[:6000]))
 
 
 def decide_kind(paras: list[Para], structure: Structure, text: str, dated_letter: bool) -> Kind:
@@ -47,7 +49,7 @@ def decide_kind(paras: list[Para], structure: Structure, text: str, dated_letter
         return "answers"
     if is_notice(paras, text):
         return "notice"
-    asks = structure.questions or any(QUESTIONS_INTRO.search(p.text) for p in paras[:6])
+    asks = structure.questions or any(QUESTIONS_OPENING.match(p.text) for p in paras[:6])
     if asks and not re.search(r"\bAntwoord(?:en)? van\b", text[:4000]):
         return "questions"
     head = text[:3000]

@@ -62,6 +62,8 @@ def normalize_chars(text: str) -> str:
     A soft hyphen is invisible inside a word ("uitzon\u00addering") and a hyphenation point
     at the end of a line (where it becomes a hyphen, which the line joiner then judges).
     """
+    if text.isascii() and "`" not in text:
+        return text  # nothing to clean (the common case: a plain Dutch line)
     text = _C1.sub(_c1, text)
     text = re.sub("\u00ad(?=[ \t]*(?:\n|$))", "-", text).replace("\u00ad", "")
     for ligature, letters in _LIGATURES.items():

@@ -31,8 +31,15 @@ class Joiner:
     """Joins wrapped lines, deciding per line break whether a hyphen is part of the word."""
 
     def __init__(self, all_lines: list[str]) -> None:
-        words = Counter(w.lower() for line in all_lines for w in re.findall(r"[\w-]+", line))
-        self.words = words
+        self.all_lines = all_lines
+        self._words: Counter[str] | None = None
+
+    @property
+    def words(self) -> Counter[str]:
+        """How often each word (hyphenated or not) occurs in the document; counted when first needed."""
+        if self._words is None:
+            self._words = Counter(w.lower() for line in self.all_lines for w in re.findall(r"[\w-]+", line))
+        return self._words
 
     def keep_hyphen(self, left: str, right: str) -> bool:
         """`left` ends with '-', `right` is the next line's first word."""
@@ -53,24 +60,31 @@ class Joiner:
         return "-" in word  # EU-entry-exit-system: a hyphenated compound keeps its hyphens
 
     def join(self, lines: list[str]) -> str:
-        text = ""
+        """The lines as one paragraph: a space between lines, hyphenation resolved.
+
+        Built from a list of pieces (each line is looked at once), so a paragraph of a
+        million lines costs a million steps, not a million squared.
+        """
+        pieces: list[str] = []
         for raw in lines:
             part = raw.strip()
             if not part:
                 continue
-            if not text:
-                text = part
-            elif text.endswith("-") and len(text) > 1 and text[-2].isalnum():
+            last = pieces[-1] if pieces else ""
+            if not last:
+                pieces.append(part)
+            elif last.endswith("-") and len(last) > 1 and last[-2].isalnum():
                 right = re.match(r"[\w]*", part)
                 word = right.group(0) if right else ""
                 if word in SUSPENDED_HYPHEN_FOLLOWERS:
-                    text += " " + part  # "asiel- en migratiebeleid"
+                    pieces.append(" " + part)  # "asiel- en migratiebeleid"
                     continue
-                text = text if self.keep_hyphen(text, word) else text[:-1]
-                text += part
+                if not self.keep_hyphen(last, word):
+                    pieces[-1] = last[:-1]
+                pieces.append(part)
             else:
-                text += " " + part
-        return re.sub(r"[ \t\u00a0]{2,}", " ", text).strip()
+                pieces.append(" " + part)
+        return re.sub(r"[ \t\u00a0]{2,}", " ", "".join(pieces)).strip()
 
 
 def _fits(line: str, next_line: str, width: int) -> bool:
@@ -97,10 +111,13 @@ def _looks_like_heading_line(line: str, next_line: str, width: int) -> bool:
 def _split_heading_lines(group: list[Line], width: int) -> list[list[Line]]:
     """Split a group of lines where a line is a heading or structural label of its own."""
     out: list[list[Line]] = [[]]
+    lengths = [len(g.text.rstrip()) for g in group]
+    top = sorted(range(len(lengths)), key=lengths.__getitem__)[-2:]  # the two longest lines
     for k, line in enumerate(group):
         nxt = group[k + 1].text if k + 1 < len(group) else ""
-        others = [len(g.text.rstrip()) for j, g in enumerate(group) if j != k]
-        line_width = max(others) if len(others) >= 2 else width
+        # the width of the group's other lines: its longest line, or the second when this is it
+        others = lengths[top[0]] if k == top[-1] else lengths[top[-1]]
+        line_width = others if len(group) >= 3 else width
         prev = out[-1][-1].text.strip() if out[-1] else ""
         starts_fresh = not prev or prev[-1] in ".?!:"
         last_short_line = (
@@ -123,11 +140,13 @@ def _split_heading_lines(group: list[Line], width: int) -> list[list[Line]]:
     return [g for g in out if g]
 
 
-def _should_merge(prev: Para, nxt: Para, width: int) -> bool:
-    """Rejoin a paragraph that a page break (or a removed footnote block) cut in two."""
+def _should_merge(prev: Para, last_text: str, nxt: Para, width: int) -> bool:
+    """Rejoin a paragraph that a page break (or a removed footnote block) cut in two.
+
+    `last_text` is the text of prev's last piece (prev may already be several pieces)."""
     if prev.role not in ("body", "heading") or nxt.role != "body" or nxt.page <= prev.page_end:
         return False
-    end = prev.text.replace(MARKER, "").rstrip()
+    end = last_text.replace(MARKER, "").rstrip()
     if not end or end[-1] in TERMINAL:
         return False
     if nxt.text.lstrip()[:1].islower():
@@ -157,6 +176,7 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
         groups.append(current)
 
     paras: list[Para] = []
+    pieces_of: dict[int, list[str]] = {}  # id(para) -> texts of the pieces merged into it
     for group in groups:
         for part in _split_heading_lines(group, width):
             raw = [line.text for line in part]
@@ -165,12 +185,19 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
                 continue
             para = Para(text, raw, part[0].page, part[-1].page)
             pieces = classify(para, len(part) == 1, part[0].heading)
-            if paras and len(pieces) == 1 and _should_merge(paras[-1], para, width):
-                prev = paras[-1]
-                prev.text = joiner.join([prev.text, text])
+            prev = paras[-1] if paras else None
+            if (
+                prev
+                and len(pieces) == 1
+                and _should_merge(prev, pieces_of.get(id(prev), [prev.text])[-1], para, width)
+            ):
+                pieces_of.setdefault(id(prev), [prev.text]).append(text)
                 prev.role = "body"
                 prev.lines += raw
                 prev.page_end = para.page_end
                 continue
             paras.extend(pieces)
+    for para in paras:  # joined once, at the end: a paragraph over many pages stays linear
+        if id(para) in pieces_of:
+            para.text = joiner.join(pieces_of[id(para)])
     return split_numbered_questions(paras)

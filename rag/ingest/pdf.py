@@ -26,9 +26,11 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from rag.errors import RagError
+from rag.ingest.files import check_pdf_pages
 from rag.ingest.lines import lines_from_pages, remove_field_errors
 from rag.ingest.pdf_glyphs import GlyphWatcher, glue_markers
 from rag.ingest.textfile import document_from_lines
+from rag.settings import IngestSettings
 from rag.types import Document
 
 GAP_FACTOR = 1.5  # a gap this many times the usual line spacing starts a new paragraph
@@ -159,12 +161,18 @@ def _damaged(path: Path, exc: Exception) -> PdfLoadError:
     )
 
 
-def extract_pages(path: Path) -> list[str]:
+def extract_pages(path: Path, settings: IngestSettings | None = None) -> list[str]:
     """The text of every page of a PDF (index 0 is page 1).
 
-    Raises PdfLoadError for damaged, truncated or encrypted files.
+    Raises PdfLoadError for damaged, truncated or encrypted files, and RagError for a PDF
+    with more pages than the limits of `settings` allow.
     """
     reader = _open(path)
+    try:
+        count = len(reader.pages)
+    except Exception as exc:  # pypdf fails on a damaged page tree with many types
+        raise _damaged(path, exc) from exc
+    check_pdf_pages(path, count, settings or IngestSettings())
     try:
         pages = []
         for number, page in enumerate(reader.pages, start=1):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from rag.ingest.pairing import pair_numbered
 from rag.ingest.para import Para
 from rag.ingest.people import KNOWN_PARTIES, normalise_party
+from rag.ingest.people import SIGNATURE as OFFICE_LINE
 from rag.types import AskedQuestion, QAPair, Section
 
 SIGNATURE = re.compile(
@@ -55,9 +56,16 @@ class Structure:
     warnings: tuple[str, ...] = ()
 
 
+CLOSING = re.compile(r"^(Hoogachtend|Met vriendelijke groet(en)?|Met de meeste hoogachting),?$", re.I)
+
+
 def is_signature(para: Para) -> bool:
+    """A signature line ("De Minister van …,", "DE MINISTER VAN …,") or the closing before it."""
     text = para.text.strip()
-    return len(text) < 200 and bool(SIGNATURE.match(text) or SIGNATURE_LINE.match(text))
+    if len(text) >= 200:
+        return False
+    office = OFFICE_LINE.match(text) and text.endswith(",")
+    return bool(SIGNATURE.match(text) or SIGNATURE_LINE.match(text) or CLOSING.match(text) or office)
 
 
 def party_of(para: Para) -> str | None:
