@@ -133,7 +133,8 @@ def _open(args: argparse.Namespace):  # -> Pipeline (imported lazily: loading to
     from rag.pipeline import open_pipeline
 
     config = _config(args)
-    return open_pipeline(config, model=args.model, reranker=getattr(args, "reranker", None))
+    reranker = getattr(args, "reranker", None)
+    return open_pipeline(config, model=args.model, **({"reranker": reranker} if reranker else {}))
 
 
 def _run_questions(args: argparse.Namespace, one: Callable[[str], dict]) -> int:
@@ -247,7 +248,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     if index_exists(config.index_dir):
         print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
-    app = build_app(open_pipeline(config, model=args.model, reranker=args.reranker))
+    extra = {"reranker": args.reranker} if args.reranker else {}
+    app = build_app(open_pipeline(config, model=args.model, **extra))
     url = launch_app(app, host=args.host, port=args.port, auth=auth)
     print(f"Kabinet-RAG is running on {url} (press Ctrl+C to stop).", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:

@@ -105,12 +105,16 @@ def new_names(sentence: str, question: str) -> float:
     return min(len(names), 3) / 3
 
 
-REFERENCE_LINE = re.compile(r"^\s*\[\d+\]|https?://|www\.", re.IGNORECASE)
+FOOTNOTE_LINE = re.compile(r"^\s*\[\d+\]")
+URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 
 
 def unquotable(text: str) -> bool:
-    """Not the cabinet's statement: a question, or a footnote / reference line ("[1] NOS, 23 mei …")."""
-    return interrogative(text) or bool(REFERENCE_LINE.search(text))
+    """Not the cabinet's statement: a question, or a footnote / reference line ("[1] NOS, 23 mei
+    2024, 'Agent schiet …', (https://nos.nl/…)") or little more than a link."""
+    if interrogative(text) or FOOTNOTE_LINE.match(text):
+        return True
+    return bool(URL.search(text)) and len(URL.sub(" ", text).split()) < 8
 
 
 def interrogative(text: str) -> bool:
