@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run test lint chromium bench
+.PHONY: setup run test lint chromium axe bench
 
 setup: $(VENV)/.installed
 
@@ -29,6 +29,22 @@ chromium:
 	  fi; \
 	fi
 
+# axe-core, which the browser tests inject for the accessibility run (pinned in package-lock.json).
+axe: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" -eq 0 ]; then \
+	    echo "Installing Debian's npm for the accessibility test ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "The accessibility test needs npm (Node.js): run 'sudo apt-get install -y npm', then 'make test' again." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 run: setup
 	$(PY) -m rag serve --host $(HOST) --port $(PORT)
 
@@ -36,7 +52,7 @@ lint: setup
 	$(PY) -m ruff check rag ui tests bench
 	$(PY) -m mypy
 
-test: lint chromium
+test: lint chromium axe
 	$(PY) -m pytest -m "not slow" -q
 
 $(VENV)/.bench-installed: $(VENV)/.installed bench/requirements.txt

@@ -40,7 +40,8 @@ from rag.evaluate import evaluate, load_questions
 
 # rag.index.build has no public way to index given passages; its private helpers keep the variants
 # identical to what build_index writes (checked below against build_index's own index).
-from rag.index.build import TABLES, _key, _sentences, build_index, embedding_text, lexical_text
+from rag.index.build import TABLES, _key, build_index, lexical_text
+from rag.index.embedding import embed_passages, embedding_text, sentence_table
 from rag.index.lexical import LexicalIndex
 from rag.index.store import FILES, Index, load_index
 from rag.index.vectors import build_faiss
@@ -220,13 +221,15 @@ def assemble(
     cache: VectorCache,
 ) -> Index:  # fmt: skip
     """An in-memory index of given passages, made of the same parts `rag.index.build.build_index` writes."""
-    sentence_table, sentence_texts = _sentences(passages, docs)
-    vectors = cache.get(embedded, "passage")
+    table = sentence_table(passages, docs)
+    vectors, _, sentence_vectors, _, embedded_now = embed_passages(
+        cache.embedder, passages, table, embedded, cache.vectors, 16, False
+    )
+    cache.dirty |= embedded_now > 0
     vocab = vocabulary(p.text for p in passages)
     return Index(
         CACHE / name, {"bench": name}, docs, passages, vectors, build_faiss(vectors, "flat"),
-        LexicalIndex.build(lexical), sentence_table, cache.get(sentence_texts, "passage"), vocab,
-        cache.get(vocab, "query"),
+        LexicalIndex.build(lexical), table, sentence_vectors, vocab, cache.get(vocab, "query"),
     )  # fmt: skip
 
 

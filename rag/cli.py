@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rag.embed import BACKENDS
 from rag.errors import RagError
 from rag.ingest import chunk_corpus, load_corpus
 from rag.retrieve import MODES, Filters, clean_question
@@ -58,6 +59,8 @@ def _config(args: argparse.Namespace) -> IndexConfig:
         overrides["index_dir"] = args.index
     if getattr(args, "model", None):
         overrides["model"] = args.model
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
     return IndexConfig(**overrides)
 
 
@@ -67,7 +70,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     config = _config(args)
     print(f"Indexing {config.corpus_dir} into {config.index_dir} with {config.model} ...", file=sys.stderr)
-    report = build_index(config, load_embedder(config.model), rebuild=args.rebuild, progress=not args.quiet)
+    embedder = load_embedder(config.model, config.backend)
+    report = build_index(config, embedder, rebuild=args.rebuild, progress=not args.quiet)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not report.built:
@@ -216,6 +220,40 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return _run_questions(args, one)
 
 
+def render_timeline(result: dict) -> str:
+    """A timeline as readable text: each date, then its statements with their sources."""
+    lines = [f"Timeline: {result['question']}"]
+    if not result["dates"]:
+        lines.append("No statement of the cabinet on this was found in the indexed documents.")
+    for group in result["dates"]:
+        lines.append(f"\n{group['date'] or 'undated'}")
+        for s in group["statements"]:
+            asked = f", answer to question {s['question_number']}" if s["question_number"] else ""
+            lines.append(f"  [{s['n']}] {s['title']}{asked}")
+            lines += [f"      “{span['quote']}”" for span in s["spans"]]
+            if s["source"] and s["source"]["url"]:
+                lines.append(f"      {s['source']['url']}")
+    return "\n".join(lines)
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    from rag.answer.timeline import build_timeline
+    from rag.serialize import timeline_json
+    from rag.settings import TimelineConfig
+
+    filters = _validate(args)
+    config = TimelineConfig(max_statements=args.top_k)
+    pipeline = _open(args)
+    docs = pipeline.documents
+
+    def one(question: str) -> dict:
+        timeline = build_timeline(pipeline, question, filters=filters, mode=args.mode, config=config)
+        return timeline_json(timeline, docs)
+
+    args.render = render_timeline
+    return _run_questions(args, one)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag.evaluate import MpWords, evaluate, format_failures, format_report, load_questions
 
@@ -249,7 +287,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if index_exists(config.index_dir):
         print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
     extra = {"reranker": args.reranker} if args.reranker else {}
-    app = build_app(open_pipeline(config, model=args.model, **extra))
+    pipeline = open_pipeline(config, model=args.model, **extra)
+    translator = None
+    if args.translator:
+        from rag.answer.translate import Translator
+
+        print(f"Loading the translator {args.translator} ...", file=sys.stderr, flush=True)
+        translator = Translator(args.translator)
+    app = build_app(pipeline, translator=translator)
     url = launch_app(app, host=args.host, port=args.port, auth=auth)
     print(f"Kabinet-RAG is running on {url} (press Ctrl+C to stop).", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
@@ -309,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build or update the index (only changed documents are embedded)")
     _add_index_options(p)
     p.add_argument("--rebuild", action="store_true", help="embed everything again")
+    p.add_argument(
+        "--backend", choices=BACKENDS, help="how the model runs (default auto; see README, Speed)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("search", help="find the passages that answer a question")
@@ -319,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--generator", help="transformers model (folder or name) for checked summaries")
     _add_reranker_option(p)
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("timeline", help="every statement of the cabinet on a topic, in date order")
+    _add_question_options(p)
+    p.set_defaults(func=cmd_timeline, top_k=16)  # --top-k: how many statements (default 16)
     p = sub.add_parser("eval", help="retrieval and answer metrics over a question set")
     p.add_argument("questions", type=Path, help="JSONL of {id, question, lang, evidence}")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
@@ -336,6 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASS", help="require this user name and password (shared use)")
     _add_reranker_option(p)
+    p.add_argument(
+        "--translator",
+        metavar="NAME_OR_PATH",
+        help="transformers nl->en translation model (e.g. an opus-mt folder): English readers see a "
+        "machine translation, marked as such, under each Dutch quote",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 

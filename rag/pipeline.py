@@ -10,18 +10,21 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.answer.compose import Composer
-from rag.answer.generate import Generator
 from rag.answer.rerank import Reranker
 from rag.embed import Embedder, load_embedder
-from rag.index.build import BuildReport, build_index
+from rag.index.embedding import check_embedding
 from rag.index.store import Index, check_model, index_exists, load_index
 from rag.retrieve import Filters, RetrievalConfig, Retriever
 from rag.retrieve.followup import is_follow_up
 from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Answer, Document, Hit
+
+if TYPE_CHECKING:  # building and generating load on demand: the query path does not need them
+    from rag.answer.generate import Generator
+    from rag.index.build import BuildReport
 
 
 def _stderr(message: str) -> None:
@@ -89,18 +92,25 @@ class Pipeline:
         mode: str | None = None,
         filters: Filters | None = None,
         history: tuple[str, ...] = (),
+        progress: Callable[[str], None] | None = None,
     ) -> Answer:
         """A cited answer (or an honest "not found"); `history` holds earlier questions.
 
+        `progress`, when given, is called with each stage as it starts: "search", "compose"
+        (and "generate" with a generator), so that an interface can show where it is.
         Raises RagError for an empty or too long question, a bad top_k or mode.
         """
+        report = progress or (lambda stage: None)
+        report("search")
         query = self.retriever.query(question, context=history if is_follow_up(question, history) else ())
         found = self.retriever.retrieve(query, top_k=top_k, mode=mode, filters=filters)
+        report("compose")
         extractive = self._composer.compose(
             query.text, query.vector, found.hits, query.lang, found.lexical_text
         )
         if self.generator is None or extractive.abstained:
             return extractive
+        report("generate")
         return self.generator.answer(self.index, query, found.hits, extractive)
 
     def conversation(self) -> Conversation:
@@ -129,10 +139,12 @@ def ensure_index(
     config: IndexConfig, embedder: Embedder | None = None, log: Callable[[str], None] = _stderr
 ) -> BuildReport | None:
     """Build the index when there is none yet (a new user needs no extra step)."""
+    from rag.index.build import build_index
+
     if index_exists(config.index_dir):
         return None
     log(f"No index in {config.index_dir} yet: building it from {config.corpus_dir} (first run only).")
-    embedder = embedder or load_embedder(config.model)
+    embedder = embedder or load_embedder(config.model, config.backend)
     return build_index(config, embedder, progress=True)
 
 
@@ -158,12 +170,14 @@ def open_pipeline(
         config = replace(config, model=model)
     embedder: Embedder | None = None
     if build_if_missing and not index_exists(config.index_dir):
-        embedder = load_embedder(config.model)
+        embedder = load_embedder(config.model, config.backend)
         ensure_index(config, embedder, log)
     index = load_index(config.index_dir)
     if embedder is None:
-        embedder = load_embedder(model or index.manifest["model"]["id"])
+        built = index.manifest.get("embedding", {}).get("backend", "auto")
+        embedder = load_embedder(model or index.manifest["model"]["id"], built)
     check_model(index.manifest, embedder.model_id, embedder.fingerprint, embedder.dimension, config.index_dir)
+    check_embedding(index.manifest, embedder, config.index_dir)
     pipeline = Pipeline(index, embedder, retrieval, reranker=Reranker(reranker) if reranker else None)
     if warning := pipeline.calibration_warning():
         log(f"warning: {warning}")

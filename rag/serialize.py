@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rag.answer.present import answer_notes
 from rag.types import Answer, Citation, Document, Hit, Passage
+
+if TYPE_CHECKING:
+    from rag.answer.timeline import Timeline
 
 
 def passage_json(passage: Passage, doc: Document | None) -> dict[str, Any]:
@@ -114,4 +117,19 @@ def answer_json(answer: Answer, docs: dict[str, Document]) -> dict[str, Any]:
         "citations": [citation_json(c, docs.get(c.passage.doc_id)) for c in answer.citations],
         "hits": [hit_json(h, docs.get(h.passage.doc_id)) for h in answer.hits],
         "flagged": list(answer.flagged),
+    }
+
+
+def timeline_json(timeline: Timeline, docs: dict[str, Document]) -> dict[str, Any]:
+    """A timeline of cabinet statements (the `timeline --json` contract), oldest date first."""
+    return {
+        "question": timeline.question,
+        "lang": timeline.lang,
+        "dates": [
+            {
+                "date": group.date,
+                "statements": [citation_json(c, docs.get(c.passage.doc_id)) for c in group.statements],
+            }
+            for group in timeline.dates
+        ],
     }

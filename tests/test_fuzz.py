@@ -67,7 +67,9 @@ def mutated(draw, seeds: list[str]) -> str:
 def check_document(doc: Document) -> None:
     text = doc.text
     for pair in doc.qa_pairs:
-        assert text[pair.question_start : pair.question_end] == pair.question
+        spans = pair.spans
+        assert "\n\n".join(text[s:e] for s, e in spans) == pair.question  # questions answered together
+        assert pair.question_start == spans[0][0] and pair.question_end == spans[-1][1]
         assert 0 <= pair.answer_start <= pair.answer_end <= len(text)
     for section in doc.sections:
         assert 0 <= section.start <= section.end <= len(text)

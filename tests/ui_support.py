@@ -47,6 +47,16 @@ plaatje {IMAGE} ook niet bekeken, omdat opvang van
 migranten in Servië voorrang heeft. Zie ook <a href="javascript:alert(2)">deze
 link</a> en **vet** _schuin_ `code` # kop | tabel | $x$ {{{{x}}}} ${{x}} &amp; &lt;tag&gt;.
 """
+BIDI_NAME = "\u202efdp.exe"  # reads as "exe.pdf" where the override is obeyed
+LONG_WORD = "grensbewakings" * 300  # 4,200 characters without a break
+HOSTILE_TEXT += f"""
+Vraag 3
+Klopt het dat de bijlage {BIDI_NAME} heet?
+
+Antwoord 3
+Het kabinet bevestigt dat de bijlage {BIDI_NAME} heet en dat het woord {LONG_WORD} erin
+voorkomt bij de grensbewaking van Servië.
+"""
 HOSTILE_QUESTION = "Waarom heeft het kabinet de bijlage en het plaatje niet bekeken?"
 ARGS = [
     "--headless",
@@ -66,11 +76,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(pipeline: Pipeline, stream_delay: float = 0.01, **launch: object) -> Iterator[str]:
+def running_app(pipeline: Pipeline, translator: object = None, **launch: object) -> Iterator[str]:
     """Build and launch the app on a free port of 127.0.0.1; yields its URL; closes it after."""
     from ui.app import build_app, launch_app
 
-    app = build_app(pipeline, stream_delay=stream_delay)
+    app = build_app(pipeline, translator=translator)  # type: ignore[arg-type]
     url = launch_app(app, port=free_port(), **launch)  # type: ignore[arg-type]
     try:
         yield url

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from rag.answer.timeline import Timeline
 from rag.errors import RagError
 from rag.pipeline import Pipeline
 from rag.retrieve import Filters, valid_date
 from rag.types import Answer
 from ui.texts import text as t
 
+T = TypeVar("T")
+
+
+KEPT_ANSWERS = 20  # older answers whose citations still open their sources
+
 
 @dataclass(frozen=True)
 class ChatState:
-    """One browser session: its chat messages, earlier questions, interface language, last answer.
+    """One browser session: its chat messages, earlier questions, interface language, answers.
 
     Held in a `gr.State`, so every session has its own (no cross-talk between users).
-    `answers` counts the answers given, so a citation mark can tell which answer it belongs to.
+    `answers` counts the answers given, so a citation mark can tell which answer it belongs to;
+    `past` keeps the last KEPT_ANSWERS answers by number (their citations stay clickable).
+    `asked`, `controls`, `turn_start` and `history_before` describe the last question, so that a changed
+    filter can answer it again in place. `timeline` is the timeline shown, if any.
     """
 
     messages: tuple[dict[str, str], ...] = ()
@@ -27,6 +36,16 @@ class ChatState:
     lang: str = "nl"
     answer: Answer | None = None
     answers: int = 0
+    past: tuple[tuple[int, Answer], ...] = ()
+    asked: str = ""
+    turn_start: int = 0
+    history_before: tuple[str, ...] = ()
+    controls: tuple[object, ...] = ()  # the filters and settings the last question was asked with
+    timeline: Timeline | None = None
+
+    def answer_numbered(self, number: int) -> Answer | None:
+        """The answer with this number, while it is kept."""
+        return next((answer for n, answer in self.past if n == number), None)
 
 
 class SharedPipeline:
@@ -43,6 +62,10 @@ class SharedPipeline:
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kabinet-rag-answer")
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run `function(*args)` on the answering thread (for other uses of the models: timelines)."""
+        return self._worker.submit(function, *args).result()
 
     def ask(
         self, question: str, *, history: Sequence[str] = (), **options: Any

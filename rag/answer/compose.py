@@ -23,7 +23,7 @@ from rag.settings import ComposeConfig
 from rag.types import Answer, Citation, Hit, Passage
 
 Span = tuple[int, int]
-__all__ = ["FRAMING", "NOT_FOUND", "Composer", "abstain", "compose", "merge_spans"]
+__all__ = ["FRAMING", "NOT_FOUND", "Composer", "abstain", "compose", "merge_spans", "score_sentences"]
 
 
 class Composer:
@@ -134,6 +134,15 @@ class Composer:
             if self.config.strength(best, hit.dense or 0.0, lang) >= self.config.partial_threshold(lang):
                 return asked_by_mps_line(doc, lang)
         return None
+
+
+def score_sentences(
+    index: Index, vector: np.ndarray, query_terms: set[str], hits: list[Hit], config: ComposeConfig
+) -> list[Sentence]:
+    """The cabinet sentences of the top hits scored for a question (no question type), best
+    first; each has its cosine with the question in `semantic` (kept for the benches)."""
+    scoring = Scoring("", "nl", vector, set(query_terms), analyse("", "nl"), (), {})
+    return Selector(index, config).score(cabinet_hits(hits, config), scoring)
 
 
 def abstain(question: str, lang: str, hits: list[Hit]) -> Answer:

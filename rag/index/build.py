@@ -8,11 +8,10 @@ Only one build may run per index directory (an exclusive lock with a clear messa
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,16 +22,16 @@ from typing import Any
 import numpy as np
 
 from rag.codec import document_to_dict, passage_to_dict
-from rag.settings import ComposeConfig, IndexConfig
-from rag.retrieve.crosslingual import vocabulary
 from rag.embed import Embedder
 from rag.errors import RagError
-from rag.ingest import IngestWarning, chunk_corpus, load_corpus
-from rag.ingest.sentences import sentence_spans
+from rag.index.embedding import embed_corpus, sentence_table
+from rag.index.embedding import text_key as _key
 from rag.index.lexical import LexicalIndex
 from rag.index.store import BUILDS, FILES, FORMAT_VERSION, LEXICAL_DIR, current_build, publish, write_json
-from rag.types import Document, Passage
 from rag.index.vectors import build_faiss, index_type_for, write_faiss
+from rag.ingest import IngestWarning, chunk_corpus, load_corpus
+from rag.settings import ComposeConfig, IndexConfig
+from rag.types import Document, Passage
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
 INGEST_VERSION = 2  # bump when ingestion turns the same file into different passages
@@ -58,21 +57,9 @@ class BuildReport:
     warnings: tuple[IngestWarning, ...] = field(default_factory=tuple)
 
 
-def embedding_text(passage: Passage, mode: str) -> str:
-    """The text embedded for a passage: the answer with the question it answers, by default."""
-    if mode == "answer":
-        return passage.text
-    context = passage.question or passage.heading
-    return f"{context}\n{passage.text}" if context else passage.text
-
-
 def lexical_text(passage: Passage, doc: Document) -> str:
     """The text BM25 indexes: heading, question and answer."""
     return "\n".join(t for t in (passage.heading, passage.question, passage.text) if t)
-
-
-def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _library_versions() -> dict[str, str]:
@@ -136,34 +123,6 @@ def _previous(
     return manifest, cache
 
 
-def _vectors_for(
-    texts: list[str],
-    cache: dict[str, np.ndarray],
-    encode: Callable[[list[str]], np.ndarray],
-    dim: int,
-    role: str,
-) -> tuple[np.ndarray, list[str], int]:
-    """Vectors for texts, embedding only those not in the cache (keyed by role and text)."""
-    keys = [_key(f"{role}\n{t}") for t in texts]
-    missing = list(dict.fromkeys(k for k in keys if k not in cache))
-    if missing:
-        by_key = dict(zip(keys, texts, strict=True))
-        fresh = encode([by_key[k] for k in missing])
-        cache.update(zip(missing, fresh, strict=True))
-    out = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), np.float32)
-    return out, keys, len(missing)
-
-
-def _sentences(passages: list[Passage], docs: dict[str, Document]) -> tuple[np.ndarray, list[str]]:
-    rows, texts = [], []
-    for row, p in enumerate(passages):
-        text = docs[p.doc_id].text
-        for s, e in sentence_spans(text, p.start, p.end):
-            rows.append((row, s, e))
-            texts.append(text[s:e])
-    return np.asarray(rows, dtype=np.int64).reshape(-1, 3), texts
-
-
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
@@ -184,8 +143,7 @@ def build_index(
         corpus = load_corpus(config.corpus_dir)
         docs = {d.doc_id: d for d in corpus.documents}
         passages = chunk_corpus(corpus.documents, config.chunking)
-        texts = [embedding_text(p, config.embed_mode) for p in passages]
-        sentence_table, sentence_texts = _sentences(passages, docs)
+        sentences = sentence_table(passages, docs)
         doc_fps = {doc_id: _document_fingerprint(d) for doc_id, d in docs.items()}
         settings = {
             "chunking": vars(config.chunking),
@@ -199,7 +157,7 @@ def build_index(
         removed = tuple(sorted(set(old_docs) - set(doc_fps)))
         changed = tuple(sorted(d for d in doc_fps if d in old_docs and old_docs[d] != doc_fps[d]))
         kind = index_type_for(len(passages))
-        counts = (len(docs), len(passages), len(sentence_texts))
+        counts = (len(docs), len(passages), len(sentences))
         if old and cache and not rebuild and old.get("corpus_fingerprint") == corpus_fp:
             directory = current_build(config.index_dir)
             assert directory is not None
@@ -209,45 +167,39 @@ def build_index(
             )  # fmt: skip
         if rebuild:
             cache = {}
+        embedded = embed_corpus(
+            embedder, passages, sentences, config.embed_mode, cache, batch_size=config.batch_size,
+            progress=progress, fresh=rebuild, recipe=config.sentence_vectors,
+        )  # fmt: skip
         dim = embedder.dimension
-
-        def passages_encode(batch: list[str]) -> np.ndarray:
-            return embedder.encode_passages(batch, progress=progress, batch_size=config.batch_size)
-
-        vectors, keys, n_new = _vectors_for(texts, cache, passages_encode, dim, "passage")
-        s_vectors, s_keys, s_new = _vectors_for(sentence_texts, cache, passages_encode, dim, "passage")
-        vocab = vocabulary(p.text for p in passages)
-
-        def words_encode(batch: list[str]) -> np.ndarray:
-            return embedder.encode_queries(batch, progress=progress, batch_size=64)
-
-        v_vectors, v_keys, v_new = _vectors_for(vocab, cache, words_encode, dim, "query")
         build = config.index_dir / BUILDS / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         build.mkdir(parents=True)
         _write_jsonl(build / FILES["documents"], [document_to_dict(d) for d in corpus.documents])
         _write_jsonl(build / FILES["passages"], [passage_to_dict(p) for p in passages])
-        arrays = {"vectors": vectors, "sentences": sentence_table, "sentence_vectors": s_vectors,
-                  "vocab_vectors": v_vectors}  # fmt: skip
+        arrays = {"vectors": embedded.vectors, "sentences": sentences,
+                  "sentence_vectors": embedded.sentence_vectors,
+                  "vocab_vectors": embedded.vocab_vectors}  # fmt: skip
         for name, array in arrays.items():
             np.save(build / FILES[name], array)
         for name, obj in (
-            ("keys", keys),
-            ("sentence_keys", s_keys),
-            ("vocab_keys", v_keys),
-            ("vocab", vocab),
+            ("keys", embedded.keys),
+            ("sentence_keys", embedded.sentence_keys),
+            ("vocab_keys", embedded.vocab_keys),
+            ("vocab", embedded.vocab),
         ):
             write_json(build / FILES[name], obj)
-        write_faiss(build_faiss(vectors, kind), build / FILES["faiss"])
+        write_faiss(build_faiss(embedded.vectors, kind), build / FILES["faiss"])
         LexicalIndex.build([lexical_text(p, docs[p.doc_id]) for p in passages]).save(build / LEXICAL_DIR)
         manifest = {
             "format_version": FORMAT_VERSION,
             "model": {"id": embedder.model_id, "fingerprint": embedder.fingerprint, "dimension": dim},
             "metric": "inner_product (cosine on L2-normalised vectors)",
             "faiss": {"type": kind},
+            "embedding": embedded.manifest,
             "embed_mode": config.embed_mode,
             "passage_count": len(passages),
-            "sentence_count": len(sentence_texts),
-            "vocabulary_size": len(vocab),
+            "sentence_count": len(sentences),
+            "vocabulary_size": len(embedded.vocab),
             "corpus_fingerprint": corpus_fp,
             "corpus_dir": str(config.corpus_dir),
             "documents": doc_fps,
@@ -264,8 +216,7 @@ def build_index(
         write_json(build / FILES["manifest"], manifest)
         publish(config.index_dir, build)
         return BuildReport(
-            True, build, *counts, embedded=n_new + s_new + v_new,
-            reused=len(texts) + len(sentence_texts) + len(vocab) - n_new - s_new - v_new,
+            True, build, *counts, embedded=embedded.embedded, reused=embedded.reused,
             seconds=time.perf_counter() - started, index_type=kind, added=added, removed=removed,
             changed=changed, warnings=tuple(corpus.warnings),
         )  # fmt: skip

@@ -23,7 +23,7 @@ from rag.index.lexical import LexicalIndex
 from rag.types import Document, Passage
 from rag.index.vectors import read_faiss
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors pooled from their passage (rag.index.embedding)
 CURRENT = "CURRENT"
 BUILDS = "builds"
 FILES = {

@@ -36,8 +36,14 @@ class Walk:
 
 
 def is_index_dir(path: Path) -> bool:
-    """True for a folder that an index was written to (it holds CURRENT, builds/ or .lock)."""
-    return any((path / marker).exists() for marker in INDEX_MARKERS)
+    """True for a folder that an index was written to (it holds CURRENT, builds/ or .lock).
+
+    A folder that cannot be looked into is not one (listing it then fails with a warning).
+    """
+    try:
+        return any((path / marker).exists() for marker in INDEX_MARKERS)
+    except OSError:
+        return False
 
 
 def walk_corpus(root: Path, exclude: tuple[Path, ...] = ()) -> Walk:

@@ -13,7 +13,7 @@ from rag.errors import RagError
 from rag.index.store import Index
 from rag.index.vectors import search_faiss
 from rag.retrieve.crosslingual import TermTranslator
-from rag.retrieve.filters import Filters, allowed_rows
+from rag.retrieve.filters import FilterColumns, Filters
 from rag.retrieve.language import detect_language
 from rag.settings import MAX_QUESTION_CHARS, MODES, RetrievalConfig, check_top_k
 from rag.types import Hit, Passage
@@ -73,6 +73,9 @@ class Retriever:
         self.embedder = embedder
         self.config = config or RetrievalConfig()
         self.translator = TermTranslator(index.vocab, index.vocab_vectors, embedder)
+        self.filter_columns = FilterColumns(index)
+        # sentence rows of passage r: sentence_bounds[r]:sentence_bounds[r + 1] (sorted by passage)
+        self.sentence_bounds = np.searchsorted(index.sentences[:, 0], np.arange(index.size + 1))
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.embedder.encode_queries([question])[0]
@@ -99,13 +102,19 @@ class Retriever:
         return self._with_sentences(vector, picked, np.asarray(self.index.vectors[picked]) @ vector)
 
     def _best_sentence(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The best sentence cosine of each passage row (0 for a passage without sentences):
+        one read of all their sentence vectors, one product, one maximum per passage."""
+        lo, hi = self.sentence_bounds[rows], self.sentence_bounds[rows + 1]
+        counts = hi - lo
         best = np.zeros(len(rows), dtype=np.float32)
-        table = self.index.sentences
-        for i, row in enumerate(rows):
-            lo = np.searchsorted(table[:, 0], row, side="left")
-            hi = np.searchsorted(table[:, 0], row, side="right")
-            if hi > lo:
-                best[i] = float(np.max(np.asarray(self.index.sentence_vectors[lo:hi]) @ vector))
+        if not counts.any():
+            return best
+        picked = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        order = np.argsort(picked, kind="stable")  # memory-mapped rows are read fastest in order
+        cosines = np.empty(len(picked), dtype=np.float32)
+        cosines[order] = np.asarray(self.index.sentence_vectors[picked[order]]) @ vector
+        has = counts > 0
+        best[has] = np.maximum.reduceat(cosines, (np.cumsum(counts) - counts)[has])
         return best
 
     def lexical(self, text: str, k: int, allowed: np.ndarray | None) -> dict[int, float]:
@@ -155,7 +164,7 @@ class Retriever:
         mode = mode or self.config.mode
         if mode not in MODES:
             raise RagError(f"Unknown retrieval mode '{mode}'.", f"Use one of: {', '.join(MODES)}.")
-        allowed = allowed_rows(self.index, filters) if filters else None
+        allowed = self.filter_columns.allowed(filters) if filters else None
         k = max(self.config.candidates, top_k)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}

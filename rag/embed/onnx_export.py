@@ -1,0 +1,111 @@
+"""Export a mean-pooling sentence-transformers model to ONNX once (fp32, optionally int8).
+
+The export runs torch's TorchScript-based ONNX exporter (it needs torch and the `onnx`
+package, both build-time only); int8 is ONNX Runtime's dynamic quantisation of the fp32 file
+(weights int8 per channel, activations quantised on the fly). Files are cached under
+``<cache>/onnx/<key>/`` where the key names the model directory and its weights file (path, size,
+mtime) and EXPORT_VERSION, written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+import warnings
+from pathlib import Path
+
+from rag.errors import RagError
+from rag.settings import cache_dir
+
+EXPORT_VERSION = 1
+PRECISIONS = ("fp32", "int8")
+
+
+def onnx_path(model_dir: Path, precision: str, cache: Path | None = None) -> Path:
+    """Where the ONNX file of `model_dir` at `precision` lives (whether or not it exists yet)."""
+    weights = model_dir / "model.safetensors"
+    st = weights.stat()
+    key = f"{model_dir.resolve()}|{st.st_size}|{st.st_mtime_ns}|{EXPORT_VERSION}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return (cache or cache_dir()) / "onnx" / digest / f"model-{precision}.onnx"
+
+
+def ensure_onnx(model_dir: Path, precision: str = "fp32", cache: Path | None = None) -> Path:
+    """The ONNX file of a sentence-transformers directory, exporting it the first time.
+
+    Raises:
+        RagError: unknown precision, or `onnx` (needed for the one-time export) is missing.
+    """
+    if precision not in PRECISIONS:
+        raise RagError(f"Unknown precision '{precision}'.", f"Use one of {', '.join(PRECISIONS)}.")
+    target = onnx_path(model_dir, precision, cache)
+    if target.is_file():
+        return target
+    from filelock import FileLock
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if not target.is_file():
+            tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+            try:
+                if precision == "fp32":
+                    _export_fp32(model_dir, tmp)
+                else:
+                    _quantise(ensure_onnx(model_dir, "fp32", cache), tmp)
+                os.replace(tmp, target)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+    return target
+
+
+def _need_onnx() -> None:
+    try:
+        import onnx  # noqa: F401
+    except ImportError as exc:
+        raise RagError(
+            "Exporting the model for ONNX Runtime needs the `onnx` package (once per model).",
+            "Run `pip install onnx==1.23.2`, or index with `--backend torch`.",
+        ) from exc
+
+
+def _export_fp32(model_dir: Path, out: Path) -> None:
+    _need_onnx()
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = model
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    example = (torch.ones((2, 8), dtype=torch.long), torch.ones((2, 8), dtype=torch.long))
+    axes = {0: "batch", 1: "tokens"}
+    with warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            LastHiddenState(), example, str(out), input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+        )  # fmt: skip
+
+
+def _quantise(fp32: Path, out: Path) -> None:
+    _need_onnx()
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    workdir = out.with_suffix(".work")
+    workdir.mkdir(exist_ok=True)
+    try:
+        tmp = workdir / "model.onnx"
+        quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(tmp, out)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
