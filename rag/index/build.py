@@ -31,7 +31,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.store import BUILDS, FILES, FORMAT_VERSION, LEXICAL_DIR, current_build, publish, write_json
 from rag.index.vectors import build_faiss, index_type_for, write_faiss
 from rag.ingest import IngestWarning, chunk_corpus, load_corpus
-from rag.settings import IndexConfig
+from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Document, Passage
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
@@ -209,6 +209,7 @@ def build_index(
             "corpus_dir": str(config.corpus_dir),
             "documents": doc_fps,
             "settings": settings,
+            "answer_settings": ComposeConfig().manifest_record(),  # thresholds + the model they fit
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "build_hosts": runner.hosts,  # where it was built and embedded (local or Ray)
             "library_versions": _library_versions(),
