@@ -78,7 +78,8 @@ def test_bad_ray_addresses_are_clear_errors_not_tracebacks(tmp_path, tiny_model,
 
 def test_without_ray_installed_the_message_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` meets when it is not installed
-    with pytest.raises(RagError, match=r"needs Ray Data.*pip install 'ray\[data\]==2.60.0'"), RayCluster(None):
+    wanted = r"needs Ray Data.*pip install 'ray\[data\]==2.60.0'"
+    with pytest.raises(RagError, match=wanted), RayCluster(None):
         pass
 
 

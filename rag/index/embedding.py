@@ -87,9 +87,10 @@ class Embedded:
     manifest: dict[str, Any]
 
 
-def _batch_for(
+def passage_batch(
     rows: list[int], texts: list[str], passages: Sequence[Passage], table: np.ndarray, by_row: np.ndarray
 ) -> PassageBatch:
+    """The batch of passages `rows`: their embedding texts and sentences (offsets into those texts)."""
     spans = []
     for row in rows:
         shift = len(texts[row]) - len(passages[row].text) - passages[row].start  # doc -> text offsets
@@ -140,7 +141,7 @@ def embed_passages(
     """Passage and sentence vectors and keys, reused from `cache` where a passage is unchanged;
     the last value is how many distinct texts were run through the model (in this process)."""
     keys, s_keys, by_row, todo = plan_passages(passages, table, texts, cache, recipe)
-    batch = _batch_for(todo, texts, passages, table, by_row)
+    batch = passage_batch(todo, texts, passages, table, by_row)
     out, _ = LocalRunner(embedder, progress).run(batch, [], batch_size=batch_size, recipe=recipe)
     _remember(cache, todo, out, keys, s_keys, by_row)
     dim = embedder.dimension
@@ -181,7 +182,7 @@ def embed_corpus(
     keys, s_keys, by_row, todo = plan_passages(passages, table, texts, cache, recipe)
     vocab = vocabulary(p.text for p in passages)
     v_keys, known, missing, shared = plan_words(embedder, vocab, cache, not fresh)
-    batch = _batch_for(todo, texts, passages, table, by_row)
+    batch = passage_batch(todo, texts, passages, table, by_row)
     out, fresh_words = (runner or LocalRunner(embedder, progress)).run(
         batch, missing, batch_size=batch_size, recipe=recipe
     )
@@ -213,5 +214,5 @@ def check_embedding(manifest: dict[str, Any], embedder: Embedder, where: object)
 
 __all__ = [  # the unit of work lives in rag.index.batch; these names stay importable from here
     "CHUNK_PASSAGES", "EmbeddedBatch", "PassageBatch", "Span", "check_embedding", "embed_batch",
-    "embed_corpus", "embed_passages", "embedding_text", "sentence_table", "text_key",
+    "embed_corpus", "embed_passages", "embedding_text", "passage_batch", "sentence_table", "text_key",
 ]  # fmt: skip

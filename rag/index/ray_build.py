@@ -115,9 +115,11 @@ class RayRunner:
     """Embeds on a Ray cluster (a `Runner`, rag.index.batch); `cluster` is connected already."""
 
     def __init__(
-        self, cluster: RayCluster, model: str, backend: str, fingerprint: str, dimension: int
-    ) -> None:
+        self, cluster: RayCluster, model: str, backend: str, fingerprint: str, dimension: int,
+        workers: int | None = None,
+    ) -> None:  # fmt: skip
         self.cluster = cluster
+        self.workers = min(workers or cluster.workers, cluster.workers)
         self.model, self.backend, self.fingerprint, self.dimension = model, backend, fingerprint, dimension
         self.embedder_hosts: set[str] = set()
         self.last_batch_rows = 0
@@ -127,7 +129,7 @@ class RayRunner:
     def hosts(self) -> dict[str, Any]:
         """For the manifest: where the build ran and the hosts of the actors that embedded."""
         return {"driver": socket.gethostname(), "embedders": sorted(self.embedder_hosts),
-                "via": f"ray ({self.cluster.workers} workers)"}  # fmt: skip
+                "via": f"ray ({self.workers} workers)"}  # fmt: skip
 
     def run(
         self, todo: PassageBatch, words: list[str], *, batch_size: int, recipe: str
@@ -145,12 +147,12 @@ class RayRunner:
             else PassageBatch(words[:PROBE_PASSAGES], [[]] * len(words[:PROBE_PASSAGES]))
         )
         self.last_probe_seconds = self.cluster.call(probe, *args, sample, batch_size, recipe)
-        self.last_batch_rows = rows_per_batch(self.last_probe_seconds, rows, self.cluster.workers)
+        self.last_batch_rows = rows_per_batch(self.last_probe_seconds, rows, self.workers)
         items = [{"row": i, "word": False, "text": t, "spans": _span_bytes(s)}
                  for i, (t, s) in enumerate(zip(todo.texts, todo.spans, strict=True))]  # fmt: skip
         items += [{"row": i, "word": True, "text": w, "spans": b""} for i, w in enumerate(words)]
         batches = self.cluster.map_batches(
-            items, EmbedWorker, (*args, batch_size, recipe), self.last_batch_rows
+            items, EmbedWorker, (*args, batch_size, recipe), self.last_batch_rows, self.workers
         )
         return self._collect(batches, len(todo.texts), len(words))
 

@@ -128,12 +128,13 @@ class RayCluster:
             raise _ray_error(exc) from exc
 
     def map_batches(
-        self, items: list[dict[str, Any]], actor: type, actor_args: tuple[Any, ...], batch_size: int
-    ) -> Iterator[dict[str, Any]]:
-        """Rows through a pool of `self.workers` `actor(*actor_args)` actors, as numpy batches."""
+        self, items: list[dict[str, Any]], actor: type, actor_args: tuple[Any, ...], batch_size: int,
+        workers: int,
+    ) -> Iterator[dict[str, Any]]:  # fmt: skip
+        """Rows through a pool of `workers` `actor(*actor_args)` actors, as numpy batches."""
         data = self.ray.data.from_items(items).map_batches(
             actor, fn_constructor_args=actor_args, batch_size=batch_size, batch_format="numpy",
-            compute=self.ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1,
+            compute=self.ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
         )  # fmt: skip
         try:
             yield from data.iter_batches(batch_size=None, batch_format="numpy")
