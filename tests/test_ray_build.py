@@ -84,10 +84,11 @@ def test_without_ray_installed_the_message_says_how_to_install_it(monkeypatch):
 
 
 def test_batches_are_sized_from_the_measured_speed():
-    assert rows_per_batch(0.01, 100_000, 2) == 200  # 2 s of work at 10 ms a row
-    assert rows_per_batch(10.0, 100_000, 2) == MIN_BATCH
+    assert rows_per_batch(0.05, 100_000, 2) == 200  # 10 s of work at 50 ms a row
+    assert rows_per_batch(10.0, 100_000, 2) == MIN_BATCH  # small batches pad too much
     assert rows_per_batch(1e-7, 100_000, 2) == MAX_BATCH
-    assert rows_per_batch(0.01, 100, 2) == 13  # every worker gets about four batches
+    assert rows_per_batch(0.01, 1_000, 2) == 125  # every worker gets about four batches
+    assert rows_per_batch(0.01, 100, 2) == MIN_BATCH
     assert rows_per_batch(0.01, 1, 8) == 1
 
 

@@ -6,10 +6,14 @@ actor calls the same `embed_batch` / `encode_words` a local build calls (rag.ind
 driver ingests, plans what to reuse, and writes and publishes the index as a local build does.
 
 Batch size, from a measurement: before the job, one Ray task loads the model on a worker and
-times `embed_batch` on the first PROBE_PASSAGES passages to embed (after one untimed warm-up
-run); the batch is the number of rows that takes about TARGET_SECONDS at that speed, within
-[MIN_BATCH, MAX_BATCH] and small enough that every worker gets several batches. The probe also
-checks, before any actor starts, that the workers load the same model (same fingerprint).
+times `embed_batch` on the first PROBE_PASSAGES passages to embed (after an untimed warm-up on
+a few); a Ray batch is the number of rows that takes about TARGET_SECONDS at that speed, or
+fewer so that every worker gets BATCHES_PER_WORKER batches, within [MIN_BATCH, MAX_BATCH].
+The floor is measured too (BENCHMARKS.md, "Embedding on Ray"): `embed_batch` sorts a call's
+texts by length, so small calls pad sentences to their passages' length; 64 passages cost 22 s
+of CPU in batches of 8, 14.5 in 16, 12 in 32 and 10.5 in one of 64. An actor embeds its batch
+CHUNK_PASSAGES passages at a time, as a local build does, which bounds the token states it
+holds. The probe also checks, before any actor starts, that the workers load the same model.
 Ray itself is imported only here, and only when `--ray` is given (rag.index.ray_cluster).
 """
 
@@ -25,16 +29,23 @@ import numpy as np
 
 from rag.embed import Embedder
 from rag.errors import RagError
-from rag.index.batch import EmbeddedBatch, PassageBatch, embed_batch, encode_words
+from rag.index.batch import (
+    CHUNK_PASSAGES,
+    EmbeddedBatch,
+    PassageBatch,
+    embed_batch,
+    encode_words,
+    join_batches,
+)
 from rag.index.ray_cluster import RayCluster
 from rag.settings import IndexConfig
 
 if TYPE_CHECKING:
     from rag.index.build import BuildReport
 
-TARGET_SECONDS = 2.0
-MIN_BATCH, MAX_BATCH = 8, 1024
-PROBE_PASSAGES = 8
+TARGET_SECONDS = 10.0  # Ray's cost per batch is milliseconds; a worker idles at most this at the end
+MIN_BATCH, MAX_BATCH = 64, 1024
+PROBE_PASSAGES, WARM_UP_PASSAGES = 64, 8
 BATCHES_PER_WORKER = 4  # so that a slow batch on one worker does not leave the others idle
 
 
@@ -73,7 +84,13 @@ class EmbedWorker:
         passages = PassageBatch(
             [str(t) for t in rows["text"][~is_word]], [_spans(b) for b in rows["spans"][~is_word]]
         )
-        out = embed_batch(self.embedder, passages, self.batch_size, self.recipe)
+        parts = [
+            embed_batch(
+                self.embedder, passages.part(start, start + CHUNK_PASSAGES), self.batch_size, self.recipe
+            )
+            for start in range(0, len(passages.texts), CHUNK_PASSAGES)
+        ]
+        out = join_batches(parts, self.embedder.dimension)
         words = encode_words(self.embedder, [str(t) for t in rows["text"][is_word]])
         vectors: list[bytes] = [b""] * len(is_word)
         sentences: list[bytes] = [b""] * len(is_word)
@@ -96,19 +113,20 @@ class EmbedWorker:
 def probe(
     model: str, backend: str, fingerprint: str, batch: PassageBatch, batch_size: int, recipe: str
 ) -> float:
-    """Seconds per passage of `embed_batch` on a worker (after one warm-up run)."""
+    """Seconds per passage of `embed_batch` on a worker (after a warm-up run on a few)."""
     embedder = load_worker_embedder(model, backend, fingerprint)
-    embed_batch(embedder, batch, batch_size, recipe)
+    embed_batch(embedder, batch.part(0, WARM_UP_PASSAGES), batch_size, recipe)
     started = time.perf_counter()
     embed_batch(embedder, batch, batch_size, recipe)
     return (time.perf_counter() - started) / max(1, len(batch.texts))
 
 
 def rows_per_batch(seconds_per_row: float, rows: int, workers: int) -> int:
-    """The Ray batch size: ~TARGET_SECONDS of work within [MIN_BATCH, MAX_BATCH], but at most
-    a BATCHES_PER_WORKER-th of each worker's share."""
-    by_time = min(MAX_BATCH, max(MIN_BATCH, int(TARGET_SECONDS / max(seconds_per_row, 1e-6))))
-    return max(1, min(by_time, math.ceil(rows / (workers * BATCHES_PER_WORKER))))
+    """The Ray batch size: ~TARGET_SECONDS of work, or less so that each worker gets
+    BATCHES_PER_WORKER batches, but within [MIN_BATCH, MAX_BATCH] (and at most `rows`)."""
+    by_time = int(TARGET_SECONDS / max(seconds_per_row, 1e-6))
+    spread = math.ceil(rows / (workers * BATCHES_PER_WORKER))
+    return max(1, min(rows, MAX_BATCH, max(MIN_BATCH, min(by_time, spread))))
 
 
 class RayRunner:
@@ -137,9 +155,8 @@ class RayRunner:
         """Embed `todo` and `words` on the cluster; returns their vectors, rows in the given order."""
         rows = len(todo.texts) + len(words)
         if not rows:
-            return EmbeddedBatch(np.zeros((0, self.dimension), np.float32), [], 0), np.zeros(
-                (0, self.dimension)
-            )
+            empty = np.zeros((0, self.dimension), np.float32)
+            return EmbeddedBatch(empty, [], 0), empty
         args = (self.model, self.backend, self.fingerprint)
         sample = (
             todo.part(0, PROBE_PASSAGES)
@@ -160,9 +177,10 @@ class RayRunner:
         dim = self.dimension
         vectors, word_vectors = np.zeros((passages, dim), np.float32), np.zeros((words, dim), np.float32)
         sentences: list[np.ndarray] = [np.zeros((0, dim), np.float32)] * passages
-        encoded = 0
+        encoded, received = 0, 0
         for batch in batches:
             encoded += int(batch["encoded"].sum())
+            received += len(batch["row"])
             self.embedder_hosts.update(str(h) for h in batch["host"])
             for row, is_word, vector, sents in zip(
                 batch["row"], batch["word"], batch["vector"], batch["sentences"], strict=True
@@ -172,6 +190,11 @@ class RayRunner:
                 else:
                     vectors[row] = np.frombuffer(vector, np.float32)
                     sentences[row] = np.frombuffer(sents, np.float32).reshape(-1, dim)
+        if received != passages + words:  # never seen; a silent hole would be zero vectors
+            raise RagError(
+                f"The Ray job returned {received} of {passages + words} embedded rows.",
+                "Run the command again; without --ray if it happens again.",
+            )
         return EmbeddedBatch(vectors, sentences, encoded), word_vectors
 
 
