@@ -8,9 +8,10 @@ For each corpus, every passage is embedded with its sentences as a build embeds 
 local runner and by `RayRunner` with 1 and 2 actors on one local cluster (`ray.init(num_cpus=2)`),
 in turns so that all see the same load. A Ray run includes its probe (one model load on a worker,
 two timed batches) and its actors' model loads; that fixed cost is measured apart by a run of
-PROBE passages, and the steady rate is (N - PROBE) / (T_N - T_PROBE). Prints passages/s, best
-and median of --repeats, and the ratios to the local runner; the 30M projection in BENCHMARKS.md
-uses the steady rate per worker.
+PROBE passages. Also measured: the CPU time spent embedding (this process's, or the actors'
+as they report it), which other jobs on a shared machine do not inflate. Prints passages/s, best
+and median of --repeats, CPU seconds per passage and the ratios to the local runner; the 30M
+projection in BENCHMARKS.md uses the CPU seconds per passage.
 """
 
 from __future__ import annotations
@@ -44,37 +45,41 @@ def corpus_batch(corpus_dir: Path) -> PassageBatch:
     return passage_batch(list(range(len(passages))), texts, passages, table, by_row)
 
 
-def timed(run: Callable[[PassageBatch], object], batch: PassageBatch) -> float:
+def timed(run: Callable[[PassageBatch], float], batch: PassageBatch) -> tuple[float, float]:
+    """(wall seconds, CPU seconds spent embedding) of one run."""
     started = time.perf_counter()
-    run(batch)
-    return time.perf_counter() - started
+    cpu = run(batch)
+    return time.perf_counter() - started, cpu
 
 
-def measure(runners: dict[str, Callable[[PassageBatch], object]], batch: PassageBatch, repeats: int) -> dict:
+def measure(runners: dict[str, Callable[[PassageBatch], float]], batch: PassageBatch, repeats: int) -> dict:
     small = batch.part(0, PROBE_PASSAGES)
     seconds: dict[str, list[float]] = {name: [] for name in runners}
     fixed: dict[str, list[float]] = {name: [] for name in runners}
+    cpu: dict[str, list[float]] = {name: [] for name in runners}
     for _ in range(repeats):
         for name, run in runners.items():
-            fixed[name].append(timed(run, small))
-            seconds[name].append(timed(run, batch))
+            fixed[name].append(timed(run, small)[0])
+            wall, used = timed(run, batch)
+            seconds[name].append(wall)
+            cpu[name].append(used)
             load = os.getloadavg()[0]
-            print(f"  {name}: {len(batch.texts)} passages in {seconds[name][-1]:.1f} s "
+            print(f"  {name}: {len(batch.texts)} passages in {wall:.1f} s, {used:.1f} s CPU embedding "
                   f"({PROBE_PASSAGES} in {fixed[name][-1]:.1f} s), load {load:.1f}", flush=True)  # fmt: skip
-    return {"seconds": seconds, "fixed": fixed}
+    return {"seconds": seconds, "fixed": fixed, "cpu": cpu}
 
 
 def report(name: str, batch: PassageBatch, result: dict) -> None:
     n = len(batch.texts)
     print(f"\n{name}: {n} passages, {sum(len(s) for s in batch.spans)} sentences")
-    print("| runner | passages/s (best / median) | steady passages/s | fixed cost (s) | × local |")
+    print("| runner | passages/s (best / median) | CPU s per passage (median) | fixed cost (s) | × local |")
     print("|---|---:|---:|---:|---:|")
     base = n / min(result["seconds"]["local (this process)"])
     for runner, seconds in result["seconds"].items():
         fixed = statistics.median(result["fixed"][runner])
-        steady = (n - PROBE_PASSAGES) / max(1e-9, statistics.median(seconds) - fixed)
-        print(f"| {runner} | {n / min(seconds):.2f} / {n / statistics.median(seconds):.2f} | {steady:.2f} | "
-              f"{fixed:.1f} | {n / min(seconds) / base:.2f} |")  # fmt: skip
+        per_passage = statistics.median(result["cpu"][runner]) / n
+        print(f"| {runner} | {n / min(seconds):.2f} / {n / statistics.median(seconds):.2f} | "
+              f"{per_passage:.3f} | {fixed:.1f} | {n / min(seconds) / base:.2f} |")  # fmt: skip
 
 
 def main() -> None:
@@ -89,12 +94,22 @@ def main() -> None:
     local = LocalRunner(embedder)
     with RayCluster(None, workers=2) as cluster:
 
-        def on_ray(workers: int) -> Callable[[PassageBatch], object]:
+        def on_ray(workers: int) -> Callable[[PassageBatch], float]:
             ray = RayRunner(cluster, worker_model(args.model), "auto", embedder.fingerprint,
                             embedder.dimension, workers=workers)  # fmt: skip
-            return lambda batch: ray.run(batch, [], batch_size=16, recipe="direct")
 
-        runners = {"local (this process)": lambda batch: local.run(batch, [], batch_size=16, recipe="direct"),
+            def run(batch: PassageBatch) -> float:
+                ray.run(batch, [], batch_size=16, recipe="direct")
+                return ray.last_cpu_seconds
+
+            return run
+
+        def here(batch: PassageBatch) -> float:
+            started = time.process_time()  # this process's threads, as the actors count theirs
+            local.run(batch, [], batch_size=16, recipe="direct")
+            return time.process_time() - started
+
+        runners = {"local (this process)": here,
                    "Ray, 1 worker": on_ray(1), "Ray, 2 workers": on_ray(2)}  # fmt: skip
         results = []
         for corpus_dir in args.corpus or [DEFAULT_CORPUS]:

@@ -80,6 +80,7 @@ class EmbedWorker:
         self.host = socket.gethostname()
 
     def __call__(self, rows: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        started = time.process_time()  # CPU time of all this actor's threads: load does not inflate it
         is_word = rows["word"].astype(bool)
         passages = PassageBatch(
             [str(t) for t in rows["text"][~is_word]], [_spans(b) for b in rows["spans"][~is_word]]
@@ -103,10 +104,10 @@ class EmbedWorker:
             )
         for slot, vector in zip(np.flatnonzero(is_word), words, strict=True):
             vectors[slot] = vector.astype(np.float32).tobytes()
-        encoded = np.zeros(len(is_word), np.int64)
-        encoded[0] = out.encoded + len(words)
+        encoded, cpu = np.zeros(len(is_word), np.int64), np.zeros(len(is_word))
+        encoded[0], cpu[0] = out.encoded + len(words), time.process_time() - started
         return {"row": rows["row"], "word": rows["word"], "vector": np.array(vectors, dtype=object),
-                "sentences": np.array(sentences, dtype=object), "encoded": encoded,
+                "sentences": np.array(sentences, dtype=object), "encoded": encoded, "cpu_seconds": cpu,
                 "host": np.array([self.host] * len(is_word), dtype=object)}  # fmt: skip
 
 
@@ -142,6 +143,7 @@ class RayRunner:
         self.embedder_hosts: set[str] = set()
         self.last_batch_rows = 0
         self.last_probe_seconds = 0.0
+        self.last_cpu_seconds = 0.0  # CPU time the actors spent embedding in the last run
 
     @property
     def hosts(self) -> dict[str, Any]:
@@ -177,9 +179,10 @@ class RayRunner:
         dim = self.dimension
         vectors, word_vectors = np.zeros((passages, dim), np.float32), np.zeros((words, dim), np.float32)
         sentences: list[np.ndarray] = [np.zeros((0, dim), np.float32)] * passages
-        encoded, received = 0, 0
+        encoded, received, self.last_cpu_seconds = 0, 0, 0.0
         for batch in batches:
             encoded += int(batch["encoded"].sum())
+            self.last_cpu_seconds += float(batch["cpu_seconds"].sum())
             received += len(batch["row"])
             self.embedder_hosts.update(str(h) for h in batch["host"])
             for row, is_word, vector, sents in zip(
