@@ -31,7 +31,7 @@ from rag.index.embedding import embedding_text, passage_batch, sentence_table
 from rag.index.ray_build import PROBE_PASSAGES, RayRunner, worker_model
 from rag.index.ray_cluster import RayCluster
 from rag.ingest import chunk_corpus, load_corpus
-from rag.settings import DEFAULT_CORPUS, DEFAULT_MODEL
+from rag.settings import DEFAULT_CORPUS, DEFAULT_MODEL, IndexConfig
 
 
 def corpus_batch(corpus_dir: Path) -> PassageBatch:
@@ -40,7 +40,8 @@ def corpus_batch(corpus_dir: Path) -> PassageBatch:
     docs = {d.doc_id: d for d in corpus.documents}
     passages = chunk_corpus(corpus.documents)
     table = sentence_table(passages, docs)
-    texts = [embedding_text(p, "answer") for p in passages]
+    mode = IndexConfig().embed_mode  # the build's default
+    texts = [embedding_text(p, mode, docs[p.doc_id].kind) for p in passages]
     by_row = np.searchsorted(table[:, 0], np.arange(len(passages) + 1))
     return passage_batch(list(range(len(passages))), texts, passages, table, by_row)
 
