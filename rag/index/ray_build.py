@@ -93,22 +93,25 @@ class EmbedWorker:
         ]
         out = join_batches(parts, self.embedder.dimension)
         words = encode_words(self.embedder, [str(t) for t in rows["text"][is_word]])
-        vectors: list[bytes] = [b""] * len(is_word)
-        sentences: list[bytes] = [b""] * len(is_word)
-        for slot, vector, sents in zip(
-            np.flatnonzero(~is_word), out.vectors, out.sentence_vectors, strict=True
-        ):
-            vectors[slot], sentences[slot] = (
-                vector.astype(np.float32).tobytes(),
-                sents.astype(np.float32).tobytes(),
-            )
-        for slot, vector in zip(np.flatnonzero(is_word), words, strict=True):
-            vectors[slot] = vector.astype(np.float32).tobytes()
         encoded, cpu = np.zeros(len(is_word), np.int64), np.zeros(len(is_word))
         encoded[0], cpu[0] = out.encoded + len(words), time.process_time() - started
-        return {"row": rows["row"], "word": rows["word"], "vector": np.array(vectors, dtype=object),
-                "sentences": np.array(sentences, dtype=object), "encoded": encoded, "cpu_seconds": cpu,
+        return {"row": rows["row"], "word": rows["word"], **_packed(is_word, out, words),
+                "encoded": encoded, "cpu_seconds": cpu,
                 "host": np.array([self.host] * len(is_word), dtype=object)}  # fmt: skip
+
+
+def _packed(is_word: np.ndarray, out: EmbeddedBatch, words: np.ndarray) -> dict[str, np.ndarray]:
+    """Vectors as float32 bytes, one per row in the rows' order (sentence vectors: passages only)."""
+    vectors: list[bytes] = [b""] * len(is_word)
+    sentences: list[bytes] = [b""] * len(is_word)
+    for slot, vector, sents in zip(np.flatnonzero(~is_word), out.vectors, out.sentence_vectors, strict=True):
+        vectors[slot], sentences[slot] = (
+            vector.astype(np.float32).tobytes(),
+            sents.astype(np.float32).tobytes(),
+        )
+    for slot, vector in zip(np.flatnonzero(is_word), words, strict=True):
+        vectors[slot] = vector.astype(np.float32).tobytes()
+    return {"vector": np.array(vectors, dtype=object), "sentences": np.array(sentences, dtype=object)}
 
 
 def probe(
