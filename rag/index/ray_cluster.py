@@ -97,7 +97,9 @@ class RayCluster:
         except (ConnectionError, RuntimeError, ValueError, TimeoutError, ImportError) as exc:
             raise RagError(
                 f"Cannot connect to the Ray cluster at {self.address or 'a new local cluster'}: {exc}",
-                "Check that the cluster runs (`ray status` on its head node) with Ray 2.60.0.",
+                "Check that the cluster runs (`ray status` on its head node) with Ray 2.60.0, and that "
+                "this machine has the cluster's authentication token (Ray 2.60 turns token "
+                "authentication on; --ray auto on a node of the cluster finds it).",
             ) from exc
         self._size_pool()
         return self
