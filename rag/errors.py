@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 REBUILD_HINT = "Rebuild it with `python -m rag index --rebuild` (add --index DIR if it is not the default)."
@@ -32,7 +33,7 @@ def fs_error(exc: OSError, folder: Path, doing: str = "write the index in") -> R
     `doing` completes "Cannot … {folder}" ("write the index in", "read the index in").
     """
     where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(folder) else ""
-    code = exc.errno
+    code = exc.errno if exc.errno is not None or not _nearly_full(folder) else errno.ENOSPC
     if code == errno.EROFS:
         return RagError(
             f"Cannot {doing} {folder}: it is on a read-only file system{where}.",
@@ -54,5 +55,15 @@ def fs_error(exc: OSError, folder: Path, doing: str = "write the index in") -> R
             f"Cannot {doing} {folder}: it, or a folder on its path, is a file{where}.",
             "Give --index a folder (it is created when missing).",
         )
-    reason = exc.strerror or type(exc).__name__
+    reason = exc.strerror or str(exc) or type(exc).__name__
     return RagError(f"Cannot {doing} {folder}: {reason}{where}.", f"Check that folder, {ELSEWHERE}.")
+
+
+def _nearly_full(folder: Path) -> bool:
+    """True when less than 1 MiB is free where `folder` is: NumPy and FAISS report a short
+    write as an OSError without an errno."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 1 << 20

@@ -107,9 +107,10 @@ def index_lock(index_dir: Path) -> Iterator[None]:
             discard_unpublished(index_dir)
             yield
         except BaseException as exc:
+            error = fs_error(exc, index_dir) if isinstance(exc, OSError) else None  # while still full
             discard_unpublished(index_dir)
-            if isinstance(exc, OSError):
-                raise fs_error(exc, index_dir) from exc
+            if error is not None:
+                raise error from exc
             raise
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
