@@ -108,7 +108,11 @@ def test_permission_denied_is_a_message(setup):
 def test_an_index_path_that_is_a_file_or_under_proc_is_a_message(tmp_path, tiny_model, command):
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
-    cases = {a_file: "it is a file, not a folder", a_file / "sub": "is a file", Path("/proc/self/idx"): "on proc"}
+    cases = {
+        a_file: "it is a file, not a folder",
+        a_file / "sub": "is a file",
+        Path("/proc/self/idx"): "on proc",
+    }
     for path, message in cases.items():
         args = [command, *([QUESTION] if command == "search" else [])]
         result = run(rag(*args, "--corpus", str(tmp_path), "--index", str(path), "--model", str(tiny_model)))

@@ -59,7 +59,9 @@ def library_call(values: dict[str, object]) -> None:
     ask_request(values.pop("question", "Frontex"), filters=filters, **values)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), BAD_VALUES, ids=[f"{f}-{m[:24]}" for f, _, m in BAD_VALUES])
+@pytest.mark.parametrize(
+    ("field", "value", "message"), BAD_VALUES, ids=[f"{f}-{m[:24]}" for f, _, m in BAD_VALUES]
+)
 def test_the_library_refuses_each_bad_value_with_a_fix(field, value, message):
     with pytest.raises(RagError) as caught:
         library_call({field: value})
@@ -147,7 +149,9 @@ def test_a_byte_that_is_not_utf8_in_argv_is_a_message(tmp_path, tiny_model):
     err = result.stderr.decode("utf-8")
     assert result.returncode == 2, err
     assert "contains U+DCEB" in err and "Fix: Send the text as UTF-8" in err and "Traceback" not in err
-    result = run_cli("search", "Servië", "--corpus", str(corpus), "--index", b"/tmp/in\xffdex", "--model", "x")
+    result = run_cli(
+        "search", "Servië", "--corpus", str(corpus), "--index", b"/tmp/in\xffdex", "--model", "x"
+    )
     assert "Traceback" not in result.stderr.decode("utf-8", "replace")
 
 
