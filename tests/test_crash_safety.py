@@ -29,25 +29,9 @@ QUESTIONS = ["opvang in Servië", "visumbeleid", "grensbewaking Frontex"]
 def start_index(corpus: Path, index: Path, model: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rag",
-            "index",
-            "--quiet",
-            "--corpus",
-            str(corpus),
-            "--index",
-            str(index),
-            "--model",
-            str(model),
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", "rag", "index", "--quiet", "--corpus", str(corpus), "--index", str(index),
+         "--model", str(model), *extra],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 

@@ -66,7 +66,8 @@ def test_supported_sentences_are_kept_and_renumbered(tiny_pipeline):
     first = first_sentence(passages[k], 8)
     assert first is not None
     generated = (
-        f"{first} [{k + 1}] Dit is verzonnen onzin over de maan en kaas [1]. Een citaat naar niets [9]."
+        f"{first} [{k + 1}] Dit is verzonnen onzin over de maan en kaas [1]. "
+        "Een citaat naar niets [9]."
     )
     extractive = pipeline.ask("opvang in Servië")
     answer = verify(generated, passages, hits, query, extractive, pipeline.embedder)
