@@ -140,7 +140,8 @@ def _open(args: argparse.Namespace):  # -> Pipeline (imported lazily: loading to
     from rag.pipeline import open_pipeline
 
     config = _config(args)
-    return open_pipeline(config, model=args.model)
+    reranker = getattr(args, "reranker", None)
+    return open_pipeline(config, model=args.model, **({"reranker": reranker} if reranker else {}))
 
 
 def _run_questions(args: argparse.Namespace, one: Callable[[str], dict]) -> int:
@@ -259,18 +260,20 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from rag.evaluate import evaluate, format_report, load_questions
+    from rag.evaluate import MpWords, evaluate, format_failures, format_report, load_questions
 
     questions = load_questions(args.questions)
     pipeline = _open(args)
     search = lambda q: pipeline.search(q, top_k=10, mode=args.mode)  # noqa: E731
     answer = None if args.retrieval_only else (lambda q: pipeline.ask(q, top_k=10, mode=args.mode))
-    reports = evaluate(questions, search, answer)
+    reports = evaluate(questions, search, answer, MpWords.of(pipeline.index.passages))
     if args.json:
         _print_json({lang: rep.as_dict() for lang, rep in reports.items()})
     else:
         print(f"{len(questions)} questions from {args.questions}, mode {args.mode}")
-        print(format_report(reports))
+        print(format_report(reports, retrieval_only=args.retrieval_only))
+    if args.failures:
+        print(format_failures(reports), file=sys.stderr if args.json else sys.stdout)
     return 0
 
 
@@ -289,7 +292,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args)
     if index_exists(config.index_dir):
         print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
-    pipeline = open_pipeline(config, model=args.model)
+    extra = {"reranker": args.reranker} if args.reranker else {}
+    pipeline = open_pipeline(config, model=args.model, **extra)
     translator = None
     if args.translator:
         from rag.answer.translate import Translator
@@ -354,6 +358,15 @@ def text_file(value: str) -> Path:
     return path
 
 
+def _add_reranker_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--reranker",
+        metavar="NAME_OR_PATH",
+        help="sentence-transformers CrossEncoder (folder or name) to re-rank passages and choose "
+        "answer sentences (default: none)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m rag",
@@ -383,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="a short answer in the cabinet's own words, with sources")
     _add_question_options(p)
     p.add_argument("--generator", help="transformers model (folder or name) for checked summaries")
+    _add_reranker_option(p)
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("timeline", help="every statement of the cabinet on a topic, in date order")
     _add_question_options(p)
@@ -391,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questions", type=text_file, help="JSONL of {id, question, lang, evidence}")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
     p.add_argument("--retrieval-only", action="store_true", help="skip composing answers")
+    p.add_argument("--failures", action="store_true", help="list every miss: question, quote, evidence")
+    _add_reranker_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     _add_index_options(p)
     p.set_defaults(func=cmd_eval)
@@ -401,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASS", help="require this user name and password (shared use)")
+    _add_reranker_option(p)
     p.add_argument(
         "--translator",
         metavar="NAME_OR_PATH",

@@ -1,23 +1,32 @@
 """Retrieval and answer metrics over a question set, per language.
 
 Question file: JSONL of {"id", "question", "lang", "evidence": [verbatim strings from the
-answering passage]} — `evidence` is [] when the corpus does not answer the question. A
-passage is relevant when it contains one of the evidence strings.
+answering passage]} — `evidence` is [] when the corpus does not answer the question (a near
+miss: the corpus touches the topic, not the fact). A passage is relevant when it contains one
+of the evidence strings; an answer is right at the *passage level* when a cited passage holds
+one, at the *quote level* when the quoted text itself does.
+
+"MP words quoted as the cabinet's": quotes of an answer that frames them as the cabinet's
+(status answered or partial) taken from a passage whose speaker is not the cabinet, or found
+inside a member of parliament's question text (the `question` of any passage, the text of
+any `mp` passage) — the second test catches words that ingestion labelled wrongly.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import statistics
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from rag.errors import RagError
-from rag.types import Answer, Hit
+from rag.evaluate_report import LangReport, Outcome, format_failures, format_report, percentile
+from rag.types import Answer, Hit, Passage
+
+FORMAT = 'Each line must be {"id", "question", "lang", "evidence": [...]}.'
 
 
 @dataclass(frozen=True)
@@ -26,14 +35,29 @@ class EvalQuestion:
     question: str
     lang: str
     evidence: tuple[str, ...]
+    note: str = ""
 
     @property
     def answerable(self) -> bool:
         return bool(self.evidence)
 
 
-def _norm(text: str) -> str:
+def norm(text: str) -> str:
+    """Whitespace folded to single spaces (evidence and quotes compare on this form)."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _record(obj: Any, number: int) -> EvalQuestion:
+    evidence = obj.get("evidence", [])
+    if not isinstance(evidence, list):
+        raise TypeError("evidence must be a list")
+    return EvalQuestion(
+        id=str(obj.get("id", number)),
+        question=str(obj["question"]),
+        lang=str(obj.get("lang", "nl")),
+        evidence=tuple(norm(str(e)) for e in evidence),
+        note=str(obj.get("note", "")),
+    )
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -45,30 +69,18 @@ def load_questions(path: Path) -> list[EvalQuestion]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-            out.append(
-                EvalQuestion(
-                    id=str(obj.get("id", number)),
-                    question=str(obj["question"]),
-                    lang=str(obj.get("lang", "nl")),
-                    evidence=tuple(_norm(e) for e in obj.get("evidence", [])),
-                )
-            )
+            out.append(_record(json.loads(line), number))
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise RagError(
-                f"{path}, line {number}: not a question record ({exc}).",
-                'Each line must be {"id", "question", "lang", "evidence": [...]}.',
-            ) from exc
+            raise RagError(f"{path}, line {number}: not a question record ({exc}).", FORMAT) from exc
     if not out:
         raise RagError(
-            f"Question file {path} holds no questions.",
-            'Write one JSON object per line: {"id", "question", "lang", "evidence": [...]}.',
+            f"Question file {path} holds no questions.", f"Write one JSON object per line. {FORMAT}"
         )
     return out
 
 
 def is_relevant(text: str, evidence: Iterable[str]) -> bool:
-    flat = _norm(text)
+    flat = norm(text)
     return any(e in flat for e in evidence)
 
 
@@ -89,116 +101,82 @@ def words_until_evidence(hits: list[Hit], evidence: tuple[str, ...]) -> int | No
     return None
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+@dataclass(frozen=True)
+class MpWords:
+    """The words of members of parliament in an index, to catch them quoted as the cabinet's."""
+
+    texts: str = ""  # every MP text, normalised, separated by a character no quote holds
+
+    @classmethod
+    def of(cls, passages: Iterable[Passage]) -> MpWords:
+        parts = {norm(p.question) for p in passages if p.question}
+        parts |= {norm(p.text) for p in passages if p.speaker == "mp"}
+        return cls("\u0000".join(sorted(parts)))
+
+    def quoted(self, answer: Answer) -> list[str]:
+        """Quotes of `answer` framed as the cabinet's that are an MP's words."""
+        if answer.status == "not_found":
+            return []
+        return [
+            quote
+            for c in answer.citations
+            for quote in c.quotes
+            if c.passage.speaker != "cabinet" or (len(norm(quote)) > 20 and norm(quote) in self.texts)
+        ]
 
 
-@dataclass
-class LangReport:
-    """Metrics for one language (or 'all')."""
-
-    questions: int = 0
-    answerable: int = 0
-    ranks: list[int | None] = field(default_factory=list)
-    evidence_words: list[int | None] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
-    cited_evidence: int = 0
-    answered: int = 0  # answerable questions that got an answer (not an abstention)
-    abstained_unanswerable: int = 0
-    unanswerable: int = 0
-    misses: list[str] = field(default_factory=list)
-
-    def recall(self, k: int) -> float:
-        return sum(1 for r in self.ranks if r is not None and r <= k) / max(1, len(self.ranks))
-
-    def mrr(self, k: int = 10) -> float:
-        return sum(1 / r for r in self.ranks if r is not None and r <= k) / max(1, len(self.ranks))
-
-    def within_words(self, limit: int = 1000) -> float:
-        ok = sum(1 for w in self.evidence_words if w is not None and w <= limit)
-        return ok / max(1, len(self.evidence_words))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "questions": self.questions,
-            "answerable": self.answerable,
-            "recall@1": self.recall(1),
-            "recall@5": self.recall(5),
-            "recall@10": self.recall(10),
-            "mrr@10": self.mrr(10),
-            "evidence_within_1000_words": self.within_words(1000),
-            "answers_citing_evidence": self.cited_evidence / max(1, self.answerable),
-            "answered_share": self.answered / max(1, self.answerable),
-            "abstained_on_unanswerable": self.abstained_unanswerable / max(1, self.unanswerable),
-            "unanswerable": self.unanswerable,
-            "latency_p50_ms": percentile(self.latencies, 0.5) * 1000,
-            "latency_p95_ms": percentile(self.latencies, 0.95) * 1000,
-        }
+def outcome(q: EvalQuestion, hits: list[Hit], answer: Answer | None, mp: MpWords, seconds: float) -> Outcome:
+    """What happened to one question."""
+    citations = answer.citations if answer else ()
+    quotes = tuple(quote for c in citations for quote in c.quotes)
+    framed = answer is not None and answer.status != "not_found"
+    return Outcome(
+        id=q.id,
+        question=q.question,
+        lang=q.lang,
+        answerable=q.answerable,
+        evidence=q.evidence,
+        status=answer.status if answer else None,
+        rank=first_relevant_rank(hits, q.evidence),
+        evidence_words=words_until_evidence(hits, q.evidence),
+        passage_level=framed and any(is_relevant(c.passage.text, q.evidence) for c in citations),
+        quote_level=framed and any(is_relevant(quote, q.evidence) for quote in quotes),
+        quotes=quotes,
+        mp_quoted=tuple(mp.quoted(answer)) if answer else (),
+        seconds=seconds,
+    )
 
 
 def evaluate(
     questions: list[EvalQuestion],
     search: Callable[[str], list[Hit]],
     answer: Callable[[str], Answer] | None = None,
+    mp_words: MpWords | None = None,
 ) -> dict[str, LangReport]:
     """Run every question through `search` (and `answer`, when given); metrics per language.
 
     Latency is that of `answer` when given (the whole cited answer), else of `search`.
     """
+    mp = mp_words or MpWords()
     reports: dict[str, LangReport] = {}
     for q in questions:
         started = time.perf_counter()
         result = answer(q.question) if answer else None
         hits = list(result.hits) if result else search(q.question)
-        elapsed = time.perf_counter() - started
+        done = outcome(q, hits, result, mp, time.perf_counter() - started)
         for key in (q.lang, "all"):
-            rep = reports.setdefault(key, LangReport())
-            rep.questions += 1
-            rep.latencies.append(elapsed)
-            if not q.answerable:
-                rep.unanswerable += 1
-                rep.abstained_unanswerable += int(bool(result and result.abstained))
-                continue
-            rep.answerable += 1
-            rank = first_relevant_rank(hits, q.evidence)
-            rep.ranks.append(rank)
-            rep.evidence_words.append(words_until_evidence(hits, q.evidence))
-            if key == "all" and (rank is None or rank > 5):
-                rep.misses.append(q.id)
-            if result:
-                rep.answered += int(not result.abstained)
-                cited = any(is_relevant(c.passage.text, q.evidence) for c in result.citations)
-                rep.cited_evidence += int(cited and not result.abstained)
+            reports.setdefault(key, LangReport()).add(done)
     return reports
 
 
-def format_report(reports: dict[str, LangReport]) -> str:
-    """A readable table, one column per language."""
-    langs = [k for k in ("nl", "en") if k in reports] + [k for k in reports if k not in ("nl", "en", "all")]
-    langs.append("all")
-    rows = list(reports["all"].as_dict())
-    lines = [f"{'metric':30}" + "".join(f"{lang:>10}" for lang in langs)]
-    for row in rows:
-        cells = []
-        for lang in langs:
-            value = reports[lang].as_dict()[row]
-            cells.append(
-                f"{value:>10.0f}" if row.endswith("_ms") or isinstance(value, int) else f"{value:>10.3f}"
-            )
-        lines.append(f"{row:30}" + "".join(cells))
-    if reports["all"].misses:
-        lines.append("not in top 5: " + ", ".join(reports["all"].misses))
-    return "\n".join(lines)
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    return fn(), time.perf_counter() - started
-
-
-__all__ = ["EvalQuestion", "evaluate", "format_report", "load_questions", "statistics"]
+__all__ = [
+    "EvalQuestion",
+    "LangReport",
+    "MpWords",
+    "evaluate",
+    "format_failures",
+    "format_report",
+    "is_relevant",
+    "load_questions",
+    "percentile",
+]

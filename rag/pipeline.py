@@ -12,7 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.answer.compose import compose
+from rag.answer.compose import Composer
+from rag.answer.rerank import Reranker
 from rag.embed import Embedder, load_embedder
 from rag.index.embedding import check_embedding
 from rag.index.store import Index, check_model, index_exists, load_index
@@ -32,7 +33,7 @@ def _stderr(message: str) -> None:
 
 
 class Pipeline:
-    """A loaded index, its embedder, a retriever and a composer."""
+    """A loaded index, its embedder, a retriever and a composer (with an optional reranker)."""
 
     def __init__(
         self,
@@ -40,12 +41,34 @@ class Pipeline:
         embedder: Embedder,
         retrieval: RetrievalConfig | None = None,
         composing: ComposeConfig | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.retriever = Retriever(index, embedder, retrieval)
-        self.composing = composing or ComposeConfig()
+        self._composer = Composer(index, composing, reranker)
         self.generator: Generator | None = None
+
+    @property
+    def composing(self) -> ComposeConfig:
+        """The answer settings (thresholds and weights); assign a new ComposeConfig to change them."""
+        return self._composer.config
+
+    @composing.setter
+    def composing(self, config: ComposeConfig) -> None:
+        self._composer = Composer(self.index, config, self._composer.reranker)
+
+    @property
+    def reranker(self) -> Reranker | None:
+        return self._composer.reranker
+
+    @reranker.setter
+    def reranker(self, reranker: Reranker | None) -> None:
+        self._composer = Composer(self.index, self._composer.config, reranker)
+
+    def calibration_warning(self) -> str | None:
+        """Set when the answer thresholds were calibrated for another model than this index's."""
+        return self.composing.calibration_warning(self.embedder.model_id)
 
     @property
     def documents(self) -> dict[str, Document]:
@@ -92,8 +115,8 @@ class Pipeline:
         query = self.retriever.query(asked.question, context=context)
         found = self.retriever.retrieve(query, top_k=asked.top_k, mode=asked.mode, filters=asked.filters)
         report("compose")
-        extractive = compose(
-            self.index, query.text, query.vector, found.hits, query.lang, self.composing, found.lexical_text
+        extractive = self._composer.compose(
+            query.text, query.vector, found.hits, query.lang, found.lexical_text
         )
         if self.generator is None or extractive.abstained:
             return extractive
@@ -141,12 +164,16 @@ def open_pipeline(
     model: str | None = None,
     build_if_missing: bool = True,
     retrieval: RetrievalConfig | None = None,
+    reranker: str | None = None,
     log: Callable[[str], None] = _stderr,
 ) -> Pipeline:
     """Load the index (building it first if allowed and missing) and the model it was built with.
 
     `model` overrides the index's own model; it must be the one the index was built with.
-    Raises RagError when the index is missing, damaged, or was built with another model.
+    `reranker` names a sentence-transformers CrossEncoder (folder or name) to re-rank with.
+    Logs a warning when the answer thresholds were calibrated for another model.
+    Raises RagError when the index is missing, damaged, or was built with another model, or
+    the reranker cannot be loaded.
     """
     config = config or IndexConfig()
     if model:
@@ -161,7 +188,10 @@ def open_pipeline(
         embedder = load_embedder(model or index.manifest["model"]["id"], built)
     check_model(index.manifest, embedder.model_id, embedder.fingerprint, embedder.dimension, config.index_dir)
     check_embedding(index.manifest, embedder, config.index_dir)
-    return Pipeline(index, embedder, retrieval)
+    pipeline = Pipeline(index, embedder, retrieval, reranker=Reranker(reranker) if reranker else None)
+    if warning := pipeline.calibration_warning():
+        log(f"warning: {warning}")
+    return pipeline
 
 
 __all__ = ["Conversation", "Path", "Pipeline", "ensure_index", "open_pipeline"]

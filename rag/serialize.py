@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rag.answer.present import answer_notes
 from rag.types import Answer, Citation, Document, Hit, Passage
 
 if TYPE_CHECKING:
@@ -98,12 +99,20 @@ def citation_json(citation: Citation, doc: Document | None) -> dict[str, Any]:
 
 
 def answer_json(answer: Answer, docs: dict[str, Document]) -> dict[str, Any]:
-    """A cited answer (the `ask --json` and app API contract)."""
+    """A cited answer (the `ask --json` and app API contract).
+
+    `status` is answered / partial / not_found (`abstained` is `status == "not_found"`, kept for
+    compatibility); `gap` is a partial answer's line saying what the documents do and do not
+    contain; `asked_by_mps` reports a matching document of MPs' questions that has no answer.
+    """
+    asked_by_mps, gap = answer_notes(answer)
     return {
         "question": answer.question,
         "answer": answer.text,
         "status": answer.status,
         "abstained": answer.abstained,
+        "gap": gap,
+        "asked_by_mps": asked_by_mps,
         "lang": answer.lang,
         "citations": [citation_json(c, docs.get(c.passage.doc_id)) for c in answer.citations],
         "hits": [hit_json(h, docs.get(h.passage.doc_id)) for h in answer.hits],

@@ -137,6 +137,9 @@ class RetrievalConfig:
     lexical_weight_en: float = 0.75  # with cross-lingual expansion (R@5 0.943 at 0.7-0.8, 0.900 at 0.5)
     sentence_weight: float = 0.5
     expansion_depth: int = 20  # dense hits whose words may translate an English question
+    # English guard: lexical and dense top-N with nothing in common = drift, use dense alone
+    # (English R@1 0.667 -> 0.686, MRR 0.750 -> 0.774 on tests/data/seed_tuning.jsonl; 0 = off)
+    guard_depth: int = 5
     context_weight: float = 0.6  # weight of earlier questions in a follow-up's vector
 
     def __post_init__(self) -> None:
@@ -147,31 +150,69 @@ class RetrievalConfig:
 
 @dataclass(frozen=True)
 class ComposeConfig:
-    """How answers are put together; thresholds calibrated on tests/data/dev_questions.jsonl."""
+    """How answers are put together and when they count as answered (see rag.answer).
 
-    hits_considered: int = 5
+    Every threshold and weight was tuned on tests/data/seed_tuning.jsonl only, with the model
+    named in `calibrated_for`; the index manifest records them (`answer_settings`), and a
+    pipeline whose model differs warns that the thresholds are uncalibrated (BENCHMARKS.md,
+    README "Retrieval and answers").
+    """
+
+    calibrated_for: str = DEFAULT_MODEL
+    hits_considered: int = 5  # the top hits whose sentences may be quoted
     max_quotes: int = 4
     max_words: int = 120
-    lexical_weight: float = 0.15  # share of the question's (stemmed) words found in a sentence
-    rank_weight: float = 0.02  # small preference for sentences of higher-ranked passages
-    keep_within: float = 0.06  # quote sentences scoring within this of the best one
     min_words: int = 5  # shorter sentences ("Ja.") are quoted with their neighbour
-    # Evidence strength = best sentence cosine + w * best dense score of the hits; abstain below
-    # the language's threshold (cross-lingual cosines run lower). On the development questions
-    # Dutch separates best with the dense score added (AUC 0.99), English with the sentence
-    # cosine alone (AUC 0.93); thresholds keep wrong abstentions under 5% (BENCHMARKS.md).
+    # A sentence's score: its cosine with the question plus these weights times ...
+    lexical_weight: float = 0.20  # ... the share of the question's (stemmed) words in it (Dutch)
+    lexical_weight_en: float = 0.02  # ... the same for an English question (its Dutch expansion)
+    compound_weight: float = 0.05  # ... the share of the question's words inside its words
+    rank_weight: float = 0.02  # ... 1 / the rank of its passage
+    passage_weight: float = 0.30  # ... its passage's dense score
+    type_weight: float = 0.05  # ... 1 when it holds the number / date / reason / position asked for
+    named_type_weight: float = 0.03  # ... 1 when that number / date comes with the names asked about
+    key_weight: float = 0.0  # ... the share of the question's key terms (names, years) in it
+    lead_weight: float = 0.0  # ... 1 for the first sentence of an answer (yes/no, position questions)
+    polar_weight: float = 0.02  # ... 1 for "niet", "geen", "wel" in it (yes/no questions)
+    name_weight: float = 0.15  # ... the names it adds to the question, up to 3, / 3 (which/who questions)
+    question_weight: float = 0.0  # ... the share of the question's words in the MP question answered
+    reranker_weight: float = 0.20  # ... the reranker's probability, when a reranker is given
+    keep_within: float = 0.15  # quote sentences scoring within this of the best one
+    # Evidence strength = best sentence cosine + w * best dense score of the hits. Below the
+    # language's `abstain_below` the answer is not_found; below `partial_below` it is at best
+    # partial (the documents touch the topic but may not answer). Cross-lingual cosines run lower.
     dense_weight_nl: float = 1.0
     dense_weight_en: float = 0.0
-    abstain_below_nl: float = 2.105
-    abstain_below_en: float = 0.810
+    abstain_below_nl: float = 2.10
+    abstain_below_en: float = 0.805
+    partial_below_nl: float = 2.15
+    partial_below_en: float = 0.83
+    type_rule: bool = True  # a number / date question needs a quoted number / date
+    key_term_rule: bool = True  # the key terms must be in the quote or its passage's context
 
     def strength(self, best_sentence: float, best_dense: float, lang: str) -> float:
-        dense = best_dense
         weight = self.dense_weight_en if lang == "en" else self.dense_weight_nl
-        return best_sentence + weight * dense
+        return best_sentence + weight * best_dense
 
     def threshold(self, lang: str) -> float:
         return self.abstain_below_en if lang == "en" else self.abstain_below_nl
+
+    def partial_threshold(self, lang: str) -> float:
+        return self.partial_below_en if lang == "en" else self.partial_below_nl
+
+    def manifest_record(self) -> dict[str, object]:
+        """What the index manifest records: every setting, and the model it was calibrated for."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def calibration_warning(self, model_id: str) -> str | None:
+        """A warning when the answers will be composed with another model than the calibrated one."""
+        if model_id == self.calibrated_for:
+            return None
+        return (
+            f"The answer thresholds were calibrated for {self.calibrated_for}, not for {model_id}: "
+            "answered / partial / not found may be wrong. Recalibrate ComposeConfig on your questions "
+            "(python -m rag eval) or use the default model."
+        )
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ def tiny_embedder(tiny_model: Path):
 def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
     """The hostile document (tests/ui_support.py) and two bundled ones, indexed with the tiny model.
 
-    The tiny model's cosines are meaningless, so the composer is told never to abstain:
+    The tiny model's cosines are meaningless, so the composer is told to answer every question:
     these tests are about rendering what it quotes, not about answer quality.
     """
     from rag.index.build import build_index
@@ -88,7 +88,10 @@ def hostile_pipeline(tmp_path_factory, tiny_model: Path, tiny_embedder):
     config = IndexConfig(corpus_dir=corpus, index_dir=root / "index", model=str(tiny_model))
     build_index(config, tiny_embedder, progress=False)
     pipeline = open_pipeline(config, build_if_missing=False, log=lambda message: None)
-    pipeline.composing = ComposeConfig(abstain_below_nl=-10.0, abstain_below_en=-10.0)
+    pipeline.composing = ComposeConfig(
+        abstain_below_nl=-10.0, abstain_below_en=-10.0, partial_below_nl=-10.0, partial_below_en=-10.0,
+        type_rule=False, key_term_rule=False,
+    )  # fmt: skip
     return pipeline
 
 
@@ -104,3 +107,19 @@ def tiny_translator(tmp_path_factory):
 
     path = build_tiny_generator(tmp_path_factory.mktemp("translator"), "seq2seq", seed=2)
     return Translator(str(path), max_new_tokens=8)
+
+
+@pytest.fixture(scope="session")
+def mixed_pipeline(tmp_path_factory):
+    """Real answers (2022-12-06) and a real document of MPs' questions only (tests/data), indexed
+    with the default model: the corpus where an MP's words could be passed off as the cabinet's."""
+    from rag.pipeline import open_pipeline
+    from rag.settings import IndexConfig
+
+    root = tmp_path_factory.mktemp("mixed")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS_DIR / f"{DOC_IDS['answers_2022']}.txt", corpus)
+    shutil.copy(DATA_DIR / "questions-only-faber-van-de-klashorst.txt", corpus)
+    config = IndexConfig(corpus_dir=corpus, index_dir=root / "index")
+    return open_pipeline(config, log=lambda message: None)

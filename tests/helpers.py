@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from rag.answer.compose import NOT_FOUND
+from rag.answer.present import ASKED_BY_MPS, FRAMING, NOT_FOUND
 from rag.types import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +31,22 @@ def small_corpus(root: Path, keys: tuple[str, ...] = SMALL) -> Path:
     return corpus
 
 
+def is_asked_by_mps(text: str) -> bool:
+    """The not-found report of a matching document of MPs' questions."""
+    return any(re.fullmatch(t.format(when=".*", subject=".+"), text) for t in ASKED_BY_MPS.values())
+
+
 def assert_cited_verbatim(answer: Answer, docs) -> None:
-    """The product's core promise, checked on one answer."""
+    """The product's core promise, checked on one answer: verbatim quotes of the cabinet's own
+    words, framed as such; a not-found answer quotes nothing."""
+    assert answer.status in ("answered", "partial", "not_found")
+    assert answer.abstained == (answer.status == "not_found")
     if answer.abstained:
-        assert answer.citations == () and answer.text in NOT_FOUND.values()
+        assert answer.citations == ()
+        assert answer.text in NOT_FOUND.values() or is_asked_by_mps(answer.text)
         return
+    assert FRAMING[answer.lang] in answer.text.split("\n")
+    assert all(c.passage.speaker == "cabinet" for c in answer.citations)
     markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
     assert markers and sorted(set(markers)) == list(range(1, len(answer.citations) + 1))
     assert list(dict.fromkeys(markers)) == sorted(set(markers))  # numbered in order of first use

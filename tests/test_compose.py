@@ -12,7 +12,7 @@ import pytest
 
 from rag.answer.compose import NOT_FOUND
 from rag.answer.present import answer_as_text
-from rag.evaluate import is_relevant, load_questions
+from rag.evaluate import MpWords, evaluate, is_relevant, load_questions
 from rag.serialize import answer_json
 
 from .helpers import DATA_DIR, assert_cited_verbatim
@@ -60,19 +60,25 @@ def test_answers_cite_the_evidence_and_frame_in_the_question_language(real_pipel
 def test_questions_the_corpus_does_not_answer_get_an_honest_not_found(real_pipeline, question):
     answer = real_pipeline.ask(question)
     assert answer.abstained and answer.citations == ()
-    assert answer.text == NOT_FOUND["en" if answer.lang == "en" else "nl"]
+    assert answer.text == NOT_FOUND["en" if answer.lang == "en" else "nl"] and answer.status == "not_found"
     assert answer.hits, "the nearest passages are listed as possibly related"
     text = answer_as_text(answer, real_pipeline.documents)
     assert ("Possibly related:" if answer.lang == "en" else "Mogelijk verwant:") in text
 
 
-def test_abstention_rates_on_the_development_set(real_pipeline, dev_questions):
-    unanswerable = [q for q in dev_questions if not q.answerable]
-    answerable = [q for q in dev_questions if q.answerable]
-    abstained = sum(real_pipeline.ask(q.question).abstained for q in unanswerable)
-    wrongly = sum(real_pipeline.ask(q.question).abstained for q in answerable)
-    assert abstained / len(unanswerable) >= 0.6
-    assert wrongly / len(answerable) <= 0.05
+def test_calibration_holds_on_the_held_out_half(real_pipeline):
+    """The thresholds were tuned on seed_tuning.jsonl only; on the held-out half (other
+    documents, other near misses) answerable questions are still answered and near misses
+    mostly are not."""
+    questions = load_questions(DATA_DIR / "seed_validation.jsonl")
+    mp = MpWords.of(real_pipeline.index.passages)
+    reports = evaluate(questions, real_pipeline.search, lambda q: real_pipeline.ask(q, top_k=10), mp)
+    figures = reports["all"].as_dict()
+    assert figures["answerable"] >= 35 and figures["unanswerable"] >= 30
+    assert figures["answered_share"] >= 0.95 and figures["not_found"] <= 0.05
+    assert figures["near_miss_answered"] <= 0.2  # partial or not found for 4 in 5 near misses
+    assert figures["quote_level"] >= 0.75
+    assert figures["mp_words_as_cabinet"] == 0
 
 
 def test_follow_up_questions_use_the_conversation(real_pipeline):

@@ -129,6 +129,15 @@ def test_the_supporting_sentence_is_the_one_that_holds_the_claim(tiny_pipeline):
         assert found == (1, (passage.start + start, passage.start + end)), claim
 
 
+def passage_with_sentence(pipeline, query: str, min_words: int):
+    """The best hit for `query` that has a sentence of at least `min_words` words, and that sentence."""
+    for hit in pipeline.search(query, top_k=10):
+        sentence = first_sentence(hit.passage, min_words)
+        if sentence is not None:
+            return hit.passage, sentence
+    raise AssertionError(f"no passage for {query!r} has a sentence of {min_words} words")
+
+
 def _cosine(embedder, a: str, b: str) -> float:
     return float(embedder.encode_passages([a])[0] @ embedder.encode_passages([b])[0])
 
@@ -137,9 +146,8 @@ def _cosine(embedder, a: str, b: str) -> float:
 def test_the_similarity_threshold_is_where_support_starts(tiny_pipeline, margin):
     """A reworded sentence is supported exactly when its cosine reaches the threshold."""
     pipeline = tiny_pipeline
-    passages = [h.passage for h in pipeline.search("grensbewaking", top_k=3)]
-    sentence = first_sentence(passages[0], 8)
-    assert sentence is not None
+    passage, sentence = passage_with_sentence(pipeline, "grensbewaking", 8)
+    passages = [passage]
     words = sentence.split()
     reworded = " ".join([*words[:-3], "volgens", "het", "kabinet"]) + "."
     cosine = _cosine(pipeline.embedder, reworded, sentence)
@@ -153,9 +161,8 @@ def test_the_similarity_threshold_is_where_support_starts(tiny_pipeline, margin)
 def test_the_overlap_threshold_counts_the_claims_words_in_one_sentence(tiny_pipeline, min_overlap, kept):
     """Half of the claim's words come from the sentence, half are invented."""
     pipeline = tiny_pipeline
-    passages = [h.passage for h in pipeline.search("grensbewaking", top_k=3)]
-    sentence = first_sentence(passages[0], 10)
-    assert sentence is not None
+    passage, sentence = passage_with_sentence(pipeline, "grensbewaking", 10)
+    passages = [passage]
     invented = "maan kaas ruimteschip dromen wolken regenboog vlinder kasteel draak zeilboot"
     claim = " ".join(sentence.rstrip(".").split()[:10]) + " " + " ".join(invented.split()[:4]) + "."
     check = SupportCheck(min_similarity=-1.0, min_overlap=min_overlap)

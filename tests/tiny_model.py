@@ -104,6 +104,24 @@ def build_tiny_model(
     return out
 
 
+def build_tiny_cross_encoder(path: Path, seed: int = 0) -> Path:
+    """A randomly initialised 2-layer BERT cross-encoder (one logit), saved as a normal
+    sentence-transformers CrossEncoder folder; loaded like a user's `--reranker DIR`."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    tokenizer = load_tokenizer()
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=64, max_position_embeddings=256, num_labels=1,
+    )  # fmt: skip
+    torch.manual_seed(seed)
+    out = path / "tiny-cross-encoder"
+    BertForSequenceClassification(config).save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    return out
+
+
 if __name__ == "__main__":
     train_tokenizer().save_pretrained(str(TOKENIZER_DIR))
     print(f"wrote {TOKENIZER_DIR}")

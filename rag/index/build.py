@@ -40,7 +40,7 @@ from rag.index.store import (
 )
 from rag.index.vectors import build_faiss, index_type_for, write_faiss
 from rag.ingest import IngestWarning, chunk_corpus, load_corpus
-from rag.settings import IndexConfig
+from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Document, Passage
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
@@ -249,6 +249,7 @@ def build_index(
             "corpus_dir": str(config.corpus_dir),
             "documents": doc_fps,
             "settings": settings,
+            "answer_settings": ComposeConfig().manifest_record(),  # thresholds + the model they fit
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "library_versions": _library_versions(),
             "file_sizes": {

@@ -169,14 +169,37 @@ class Retriever:
         return Retrieval(query, hits, lexical_text)
 
     def fuse(self, dense: dict[int, float], lexical: dict[int, float], lang: str) -> list[tuple[int, float]]:
-        """Weighted reciprocal rank fusion of the dense and lexical rankings."""
+        """Weighted reciprocal rank fusion of the dense and lexical rankings.
+
+        The English guard: an English question's lexical side searches its Dutch expansion,
+        which can drift ("visa-free travel to Serbia" -> resettlement passages). When the two
+        sides' top `guard_depth` passages have none in common, the lexical side has drifted
+        and must not outvote the dense side: the dense ranking is used alone.
+        """
         cfg = self.config
+        if (
+            lang == "en"
+            and cfg.guard_depth
+            and dense
+            and lexical
+            and _drifted(dense, lexical, cfg.guard_depth)
+        ):
+            lexical = {}
         w_lex = cfg.lexical_weight_en if lang == "en" else cfg.lexical_weight_nl
         fused: dict[int, float] = {}
         for weight, scores in ((cfg.dense_weight, dense), (w_lex, lexical)):
             for rank, row in enumerate(sorted(scores, key=lambda r: (-scores[r], r)), start=1):
                 fused[row] = fused.get(row, 0.0) + weight / (cfg.rrf_k + rank)
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _drifted(dense: dict[int, float], lexical: dict[int, float], depth: int) -> bool:
+    """No passage among both sides' top `depth`."""
+
+    def top(scores: dict[int, float]) -> set[int]:
+        return set(sorted(scores, key=lambda r: (-scores[r], r))[:depth])
+
+    return not top(dense) & top(lexical)
 
 
 def passage_rows(index: Index, hits: list[Hit]) -> list[int]:

@@ -1,0 +1,122 @@
+"""What a (Dutch) sentence holds: a number of the asked kind, a date, a causal or a position
+marker, the question's words inside its compounds, new names; whether it is a question.
+Cheap regular expressions, run on the few sentences of the top hits."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.question import Asked
+from rag.answer.terms import fold
+from rag.index.lexical import tokenize
+
+MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "january|february|march|june|july|august|october"
+)
+NUMBER_WORDS = (
+    r"twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|twintig|dertig|"
+    r"veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd\w*|duizend\w*|tientallen|miljoen|miljard|"
+    r"verdubbeld|verdrievoudigd|helft|derde|kwart|enkele honderden|enkele duizenden"
+)
+YEAR = r"\b(1[89]|20)\d\d\b"
+DATE = re.compile(
+    rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS})( \d{{4}}|\b)"
+    rf"|\b(begin|medio|eind|half|sinds|vanaf|uiterlijk|voor|na|in|tot en met|t/m|per) (de )?"
+    rf"({YEAR}|jaren \d0)"
+    rf"|\bjl\.|\bj\.l\.|\b\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}\b|{YEAR}",
+    re.IGNORECASE,
+)
+REFERENCE = re.compile(
+    r"\b(kamerstuk(ken)?\s+)?\d{2} \d{3}(-[\w-]+)?\b"
+    r"|\b(nr|nrs|artikel|art|kamerstuk|kenmerk|vraag|vragen|antwoord|advies|motie|punt|bijlage|pagina|p)\.?"
+    r"\s*\d[\w./-]*|\b\d+/\d+\b",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(rf"\d|%|\bprocent\b|\b({NUMBER_WORDS})\b", re.IGNORECASE)
+MONEY = re.compile(r"€|\beuro\b|\bmiljoen\b|\bmiljard\b", re.IGNORECASE)
+UNITS = r"uur|uren|dag|dagen|week|weken|maand|maanden|jaar|jaren|kwartaal"
+TIME_UNIT = re.compile(rf"\b(\d+|een|één|{NUMBER_WORDS}) (\w+ )?({UNITS})\b", re.IGNORECASE)
+REASON = re.compile(
+    r"\b(omdat|doordat|aangezien|vanwege|daarom|reden|oorzaak|gezien|wegens|namelijk|immers)\b", re.IGNORECASE
+)
+POSITION = re.compile(
+    r"\b(kabinet|nederland|ik)\b.{0,60}\b(steunt|steun|is van mening|vindt|acht|deelt|verwelkomt|meent|"
+    r"staat (positief|negatief|kritisch)|is (voornemens|van oordeel|voorstander|tegen|geen voorstander)|"
+    r"hecht|pleit|zet (zich )?in|onderschrijft|wijst .{0,20} af|is bereid|ziet (geen )?(reden|aanleiding)|"
+    r"heeft (een )?(positieve|negatieve|kritische) grondhouding|volgt)\b",
+    re.IGNORECASE,
+)
+POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
+
+
+def has_date(text: str) -> bool:
+    return bool(DATE.search(text))
+
+
+def has_number(text: str, asked: Asked) -> bool:
+    """A number of the asked kind: an amount of money, a period, or a count (not a date or a
+    reference like 'nr. 963' or 'Kamerstuk 21 501-20')."""
+    plain = DATE.sub(" ", REFERENCE.sub(" ", text))
+    if asked.money:
+        return bool(MONEY.search(plain)) and bool(NUMBER.search(plain))
+    if asked.duration:
+        return bool(TIME_UNIT.search(text))
+    return bool(NUMBER.search(plain))
+
+
+def precise(kind: str, text: str) -> bool:
+    """A number written in digits (not "enkele honderden"), a date with a day or a year."""
+    if kind == "number":
+        return bool(re.search(r"\d", DATE.sub(" ", REFERENCE.sub(" ", text))))
+    return bool(re.search(r"\d", text))
+
+
+def holds(kind: str, text: str, asked: Asked) -> bool:
+    """Does the sentence hold what a question of this type asks for?"""
+    if kind == "number":
+        return has_number(text, asked)
+    if kind == "date":
+        return has_date(text)
+    if kind == "reason":
+        return bool(REASON.search(text))
+    if kind == "position":
+        return bool(POSITION.search(text))
+    return False
+
+
+def content_words(text: str) -> set[str]:
+    """The question's longer content words, folded (for matching inside Dutch compounds)."""
+    return {fold(w) for w in re.findall(r"[^\W\d_]{5,}", text) if tokenize(w)}
+
+
+def compound_share(sentence: str, words: frozenset[str]) -> float:
+    """Share of `words` found inside the sentence's words ("instituut" in "onderzoeksinstituut")."""
+    if not words:
+        return 0.0
+    folded = fold(sentence)
+    return sum(1 for q in words if q[: max(5, len(q) - 2)] in folded) / len(words)
+
+
+def new_names(sentence: str, question: str) -> float:
+    """How many names (capitalised words inside the sentence) it adds to the question, up to 3, /3."""
+    asked = fold(question)
+    names = [w for w in re.findall(r"(?<=[^.!?]\s)[A-ZÀ-Ý][\w-]+", sentence) if fold(w)[:5] not in asked]
+    return min(len(names), 3) / 3
+
+
+FOOTNOTE_LINE = re.compile(r"^\s*\[\d+\]")
+URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
+
+
+def unquotable(text: str) -> bool:
+    """Not the cabinet's statement: a question, or a footnote / reference line ("[1] NOS, 23 mei
+    2024, 'Agent schiet …', (https://nos.nl/…)") or little more than a link."""
+    if interrogative(text) or FOOTNOTE_LINE.match(text):
+        return True
+    return bool(URL.search(text)) and len(URL.sub(" ", text).split()) < 8
+
+
+def interrogative(text: str) -> bool:
+    """A question (an MP's words quoted inside an answer, or text ingestion mislabelled)."""
+    return text.rstrip(' ”’"»)').endswith("?")

@@ -1,0 +1,101 @@
+"""The outcome of an answer: answered, partial or not found.
+
+* not_found: even the best sentence is too weak (evidence strength under the language's
+  `abstain_below`), or no cabinet passage is among the top hits;
+* partial: the documents touch the question but
+  - (type rule) a number or date question gets no quoted number / date of the asked kind: the
+    sentence holding it must itself name the question's names and places (or the sentence
+    before it, or its passage's heading or document title must): "92.000 ontheemden in
+    Nederland" is no number for Poland,
+  - (key-term rule) a key term of the question (a name, place, year, number) is neither in the
+    quotes nor in their passages' context (the passage, the MP question it answers, its
+    heading, its document's title and date), or
+  - the evidence is weaker than `partial_below`;
+* answered: none of that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.answer.features import holds
+from rag.answer.question import Asked, is_datelike
+from rag.answer.terms import Context, forms
+from rag.index.store import Index
+from rag.ingest.sentences import sentence_spans
+from rag.settings import ComposeConfig
+from rag.types import Passage, Status
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The status and, for a partial answer, what is missing."""
+
+    status: Status
+    missing_kinds: tuple[str, ...] = ()  # "number", "date"
+    missing_terms: tuple[str, ...] = ()  # as written in the question
+    covered_terms: tuple[str, ...] = ()
+    weak: bool = False
+
+
+def passage_context(index: Index, passage: Passage) -> str:
+    """The text a key term may be found in besides the quote itself."""
+    return "\n".join([passage.text, passage.question or "", passage_frame(index, passage)])
+
+
+def passage_frame(index: Index, passage: Passage) -> str:
+    """What names the subject of every sentence of a passage: heading, party, document title, dates."""
+    doc = index.documents.get(passage.doc_id)
+    parts = [passage.heading or "", passage.party or ""]
+    if doc is not None:
+        parts += [doc.title, doc.date or "", doc.meta.date_sent or "", doc.meta.date_received or ""]
+    return "\n".join(parts)
+
+
+def _sentences_with_previous(quote: str) -> list[tuple[str, str]]:
+    """(previous sentence or "", sentence) for each sentence of a quote."""
+    sentences = [quote[a:b] for a, b in sentence_spans(quote)]
+    return list(zip(["", *sentences[:-1]], sentences, strict=True))
+
+
+def _typed(
+    index: Index, asked: Asked, quotes: list[tuple[Passage, str]], names: list[tuple[str, tuple[str, ...]]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(kinds missing, names missing) for the types a question needs (see the type rule)."""
+    missing_kinds: list[str] = []
+    missing_names: tuple[str, ...] = ()
+    windows = [(p, before, s) for p, q in quotes for before, s in _sentences_with_previous(q)]
+    for kind in asked.needs():
+        typed = [(p, before, s) for p, before, s in windows if holds(kind, s, asked)]
+        frames = [Context(f"{before}\n{s}\n{passage_frame(index, p)}") for p, before, s in typed]
+        uncovered = [tuple(t for t, f in names if not frame.covers(f)) for frame in frames]
+        if not typed or all(uncovered):
+            missing_kinds.append(kind)
+            missing_names = min(uncovered, key=len) if typed else ()
+    return tuple(missing_kinds), missing_names
+
+
+def decide(
+    index: Index,
+    asked: Asked,
+    groups: list[tuple[Passage, list[Span]]],
+    strength: float,
+    lang: str,
+    config: ComposeConfig,
+) -> Outcome:
+    """answered / partial / not_found for the chosen quotes (see the module docstring)."""
+    if not groups or strength < config.threshold(lang):
+        return Outcome("not_found")
+    quotes = [(p, index.documents[p.doc_id].text[a:b]) for p, spans in groups for a, b in spans]
+    terms = [(t, f) for t in asked.key_terms if (f := forms(t, lang))]
+    context = Context("\n".join([q for _, q in quotes] + [passage_context(index, p) for p, _ in groups]))
+    covered = tuple(t for t, f in terms if context.covers(f))
+    missing = tuple(t for t, f in terms if not context.covers(f)) if config.key_term_rule else ()
+    names = [(t, f) for t, f in terms if not is_datelike(t)]
+    missing_kinds, missing_names = _typed(index, asked, quotes, names) if config.type_rule else ((), ())
+    missing = tuple(dict.fromkeys((*missing, *missing_names)))
+    weak = strength < config.partial_threshold(lang)
+    status: Status = "partial" if missing_kinds or missing or weak else "answered"
+    return Outcome(status, missing_kinds, missing, covered, weak)

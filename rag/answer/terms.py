@@ -1,0 +1,103 @@
+"""Does a text cover a question's key term? Accent- and case-blind, by shared word stems.
+
+Dutch words match on a shared prefix ("Syriërs" ~ "Syrische", "Servië" ~ "Servische"), numbers
+on their digits ("7.500" ~ "7500"). An English question's names are looked up in a small
+English -> Dutch table of countries, peoples, cities and months (the documents are Dutch);
+capitalised English words that are ordinary English ("Sea", "Council") are not key terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+from rag.retrieve.crosslingual import EN_NL
+
+# Abbreviations of the Dutch government that documents often spell out.
+ABBREVIATIONS = {
+    "jenv": ("justitie en veiligheid", "jenv"),
+    "bz": ("buitenlandse zaken",),
+    "ind": ("naturalisatiedienst", "ind"),
+    "coa": ("coa", "centraal orgaan opvang"),
+    "kmar": ("marechaussee", "kmar"),
+    "ocw": ("onderwijs cultuur", "ocw"),
+    "vws": ("volksgezondheid", "vws"),
+    "bzk": ("binnenlandse zaken", "bzk"),
+    "om": ("openbaar ministerie",),
+    "ienw": ("infrastructuur en waterstaat", "ienw"),
+    "szw": ("sociale zaken", "szw"),
+    "ec": ("europese commissie",),
+}
+WORD = re.compile(r"\d[\d.,]*\d|\d|[^\W\d_][\w'’-]*")
+COMMON_EN = 3.5  # Zipf frequency above which a capitalised English word is an ordinary word
+
+
+def fold(text: str) -> str:
+    """Lower-cased, accents removed ('Servië' -> 'servie'); other non-ASCII characters dropped."""
+    lower = text.lower()
+    if lower.isascii():
+        return lower
+    return unicodedata.normalize("NFKD", lower).encode("ascii", "ignore").decode("ascii")
+
+
+def digits(term: str) -> str:
+    return re.sub(r"\D", "", term)
+
+
+@lru_cache(maxsize=1)
+def _english_frequency() -> Callable[..., float]:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency
+
+
+def common_english(word: str) -> bool:
+    """An ordinary English word (a frequent one), not a name."""
+    return bool(_english_frequency()(word.lower(), "en", wordlist="small") >= COMMON_EN)
+
+
+def forms(term: str, lang: str) -> tuple[str, ...]:
+    """The folded stems that count as `term` in a Dutch text; () when it is no key term."""
+    term = re.sub(r"['’]s$", "", term)
+    if term[0].isdigit():
+        return (digits(term),)
+    folded = fold(term)
+    if folded in ABBREVIATIONS:
+        return ABBREVIATIONS[folded]
+    if lang != "en" and len(folded) >= 12 and "-" not in folded:
+        return (folded, folded[:8])  # a compound: "Schengenbuitengrens" ~ "Schengen…"
+    if lang != "en":
+        parts = [fold(p) for p in term.split("-")[1:] if p[:1].isupper()]
+        return (folded, fold(term.split("-")[0]), *parts) if "-" in term else (folded,)
+    for english, dutch in EN_NL.items():
+        if folded.startswith(english) and (len(english) > 2 or folded == english):
+            return (*dutch, folded)
+    if term.isupper() or not common_english(term):
+        return (folded,)
+    return ()
+
+
+def _stem(form: str) -> str:
+    return form if " " in form or len(form) <= 4 else form[: max(4, len(form) - 3)]
+
+
+class Context:
+    """The words of a text, ready for `covers`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = " " + re.sub(r"[^\w-]+", " ", fold(text)) + " "
+        self.numbers = {digits(w) for w in WORD.findall(text) if w[0].isdigit()}
+
+    def covers_all(self, terms: tuple[tuple[str, ...], ...]) -> bool:
+        return all(self.covers(f) for f in terms)
+
+    def covers(self, term_forms: tuple[str, ...]) -> bool:
+        for form in term_forms:
+            if form.isdigit():
+                if form in self.numbers:
+                    return True
+            elif f" {_stem(form)}" in self.text or f"-{_stem(form)}" in self.text:
+                return True
+        return False

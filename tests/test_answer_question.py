@@ -1,0 +1,96 @@
+"""What a question asks for, what a sentence holds, whether a text covers a key term: the rules
+the composer decides with, on the corpus's real sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.features import has_date, has_number, holds
+from rag.answer.question import analyse, key_terms, question_kinds
+from rag.answer.terms import Context, forms
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "kinds"),
+    [
+        ("Hoeveel Syriërs heeft Nederland in 2016 hervestigd?", "nl", ("number",)),
+        ("Met hoeveel plaatsen zou Griekenland zijn opvang uitbreiden?", "nl", ("number",)),
+        ("Op welke datum is Kroatië toegetreden tot het Schengengebied?", "nl", ("date",)),
+        (
+            "Sinds wanneer doet Nederland mee en om hoeveel mensen per jaar gaat het?",
+            "nl",
+            ("date", "number"),
+        ),
+        ("Waarom haalt Nederland geen kinderen uit Servië?", "nl", ("reason",)),
+        ("Welke landen vangen de meeste Oekraïners op?", "nl", ("list",)),
+        ("Wat vindt het kabinet van een veto?", "nl", ("position",)),
+        ("Heeft Nederland de slotverklaring ondertekend?", "nl", ("yesno",)),
+        ("Hoe wil het kabinet bepalen hoeveel solidariteit een lidstaat levert?", "nl", ("other",)),
+        ("Relief Fund humanitaire hulp omvang", "nl", ("number",)),
+        ("How many people can the Obrenovac centre hold?", "en", ("number",)),
+        ("Until when does the Temporary Protection Directive apply?", "en", ("date",)),
+        ("Why couldn't the 2011 evaluation be used?", "en", ("reason",)),
+        ("Which Frontex operation was reinforced?", "en", ("list",)),
+        ("Did the Netherlands talk to Belgium?", "en", ("yesno",)),
+        ("What does the cabinet think of the discussion paper?", "en", ("position",)),
+        ("What did the 400 extra police officers cost?", "en", ("number", "other")),
+    ],
+)
+def test_question_types_in_dutch_and_english(question, lang, kinds):
+    assert question_kinds(question, lang) == kinds
+
+
+def test_key_terms_are_names_places_years_and_numbers():
+    assert key_terms("Hoeveel Syriërs heeft Nederland in 2016 hervestigd?", "nl") == ("Syriërs", "2016")
+    assert key_terms("Why couldn't the 2011 Schengen evaluation decide Romania's accession?", "en") == (
+        "2011", "Schengen", "Romania",
+    )  # fmt: skip
+    money = analyse("How much money has the Netherlands given Moldova?", "en")
+    assert money.money and money.needs() == ("number",) and money.type_word("en") == "amount"
+
+
+@pytest.mark.parametrize(
+    ("term", "lang", "text", "covered"),
+    [
+        ("Syriërs", "nl", "16 EU lidstaten nemen Syrische vluchtelingen op", True),
+        ("Servië", "nl", "verblijven 7.500 asielzoekers op Servisch grondgebied", True),
+        ("Serbia", "en", "verblijven 7.500 asielzoekers op Servisch grondgebied", True),
+        ("Poland", "en", "in Polen, Duitsland en Tsjechië", True),
+        ("7500", "nl", "verblijven 7.500 asielzoekers", True),
+        ("2016", "nl", "een gemiddeld aantal van 500 vluchtelingen per jaar", False),
+        ("Italië", "nl", "naleving van de Dublin-verordening", False),
+        ("JenV", "nl", "het ministerie van Justitie en Veiligheid", True),
+    ],
+)
+def test_a_text_covers_a_key_term_by_its_stem(term, lang, text, covered):
+    assert Context(text).covers(forms(term, lang)) is covered
+
+
+def test_ordinary_capitalised_english_words_are_no_key_terms():
+    assert forms("Sea", "en") == () and forms("Council", "en") == ()
+    assert forms("Obrenovac", "en") == ("obrenovac",)
+
+
+def test_a_number_of_the_asked_kind(docs):
+    count = analyse("How many people can the Obrenovac centre hold?", "en")
+    money = analyse("Hoeveel geld heeft de EU aan Servië gegeven?", "nl")
+    period = analyse("Hoe snel moesten de landen contactpunten aanwijzen?", "nl")
+    text = docs["answers_2017"].text
+    assert has_number("Het centrum biedt ruimte voor maximaal 550 personen", count)
+    assert not has_number(
+        "Het onlangs geopende centrum in Obrenovac nabij Belgrado is een stap vooruit.", count
+    )
+    assert not has_number("de motie Van Haersma Buma c.s. (Kamerstuk 21 501-20, nr. 963)", count)
+    assert has_number("Daarmee komt de totale Europese steun op € 44 miljoen.", money)
+    assert not has_number("verblijven 7.500 asielzoekers op Servisch grondgebied", money)
+    assert has_number("Concreet zullen binnen 24 uur nationale contactpunten aangewezen worden", period)
+    assert "€ 44 miljoen" in text and "maximaal 550 personen" in text  # the sentences are the corpus's
+
+
+def test_dates_reasons_and_positions():
+    asked = analyse("Waarom?", "nl")
+    assert has_date("Het EES staat momenteel gepland op medio mei 2023.")
+    assert has_date("Daarmee is begin 2016 een einde gekomen aan de zogenoemde «doorwuifpraktijken».")
+    assert not has_date("Het kabinet veroordeelt iedere vorm van geweld tegen vluchtelingen.")
+    assert holds("reason", "Dat is te lang geleden, omdat de regels sindsdien veranderden.", asked)
+    assert holds("position", "Het kabinet steunt de geïdentificeerde acties.", asked)

@@ -1,0 +1,90 @@
+"""The answer rules on real passages with the default model: the sentence that holds the asked
+number is quoted, a near miss comes back partial, an MP's question is never framed as the
+cabinet's and a document of MPs' questions is reported as such."""
+
+from __future__ import annotations
+
+from rag.answer.present import FRAMING
+from rag.evaluate import MpWords
+from rag.serialize import answer_json
+
+from .helpers import DOC_IDS, assert_cited_verbatim
+
+QUESTIONS_ONLY = "questions-only-faber-van-de-klashorst"
+
+
+def quoted(answer) -> str:
+    return " ".join(q for c in answer.citations for q in c.quotes)
+
+
+def test_a_number_question_quotes_the_sentence_with_the_number(real_pipeline):
+    for question in (
+        "How many people can the Obrenovac centre hold?",
+        "Voor hoeveel mensen is er plaats in het opvangcentrum in Obrenovac?",
+    ):
+        answer = real_pipeline.ask(question)
+        assert_cited_verbatim(answer, real_pipeline.documents)
+        assert answer.status == "answered", answer.text
+        assert "Het centrum biedt ruimte voor maximaal 550 personen" in quoted(answer)
+    money = real_pipeline.ask("Hoeveel geld heeft de EU in totaal aan Servië gegeven voor de migratiecrisis?")
+    assert money.status in ("answered", "partial") and "€ 44 miljoen" in quoted(money)
+
+
+def test_a_near_miss_comes_back_partial_saying_what_is_missing(real_pipeline):
+    answer = real_pipeline.ask("Hoeveel Syriërs heeft Nederland in 2016 hervestigd?")
+    assert_cited_verbatim(answer, real_pipeline.documents)
+    assert answer.status == "partial" and not answer.abstained
+    gap, framing = answer.text.split("\n")[:2]
+    assert gap.startswith("De documenten noemen ") and gap.endswith("maar geen aantal voor 2016.")
+    assert framing == FRAMING["nl"]
+    assert answer_json(answer, real_pipeline.documents)["gap"] == gap
+    assert answer.citations, "the nearest quotes follow"
+    english = real_pipeline.ask("How many Ukrainian refugees has Germany taken in?")
+    assert english.status in ("partial", "not_found")
+    if english.status == "partial":
+        assert english.text.split("\n")[0].startswith("The documents ")
+
+
+def test_an_answered_question_has_no_gap(real_pipeline):
+    answer = real_pipeline.ask("Wat zegt het kabinet over het visumbeleid van Servië?")
+    obj = answer_json(answer, real_pipeline.documents)
+    assert obj["status"] == "answered" and obj["abstained"] is False and obj["gap"] is None
+    assert answer.text.split("\n")[0] == FRAMING["nl"]
+
+
+def test_an_mp_question_is_never_framed_as_the_cabinets(mixed_pipeline):
+    mp_passages = [p for p in mixed_pipeline.index.passages if p.doc_id == QUESTIONS_ONLY]
+    assert mp_passages and all(p.speaker == "mp" for p in mp_passages)
+    mp = MpWords.of(mixed_pipeline.index.passages)
+    for passage in mp_passages:  # each MP question, asked in the MP's own words
+        answer = mixed_pipeline.ask(passage.text)
+        assert_cited_verbatim(answer, mixed_pipeline.documents)
+        assert all(c.passage.doc_id != QUESTIONS_ONLY for c in answer.citations)
+        assert mp.quoted(answer) == []
+        assert any(h.passage.doc_id == QUESTIONS_ONLY for h in answer.hits), "shown as possibly related"
+
+
+def test_a_document_of_mps_questions_is_reported_as_such(mixed_pipeline):
+    answer = mixed_pipeline.ask(
+        "Zijn de jongeren die een conducteur in Purmerend mishandelden eerder veroordeeld?"
+    )
+    assert answer.status == "not_found" and answer.citations == ()
+    assert answer.text == (
+        "Kamerleden vroegen op 6 mei 2024 naar heenzenden jeugdige criminelen na mishandelen conducteur; "
+        "het antwoord is niet in de documenten."
+    )
+    obj = answer_json(answer, mixed_pipeline.documents)
+    assert obj["asked_by_mps"] == answer.text and obj["abstained"] is True
+    assert answer.hits[0].passage.doc_id == QUESTIONS_ONLY
+    english = mixed_pipeline.ask(
+        "Were the youths who assaulted a train conductor in Purmerend convicted before?"
+    )
+    assert english.lang == "en" and english.citations == ()
+    assert english.text.startswith("Members of parliament asked on 6 May 2024 about heenzenden")
+
+
+def test_the_cabinets_answer_still_wins_over_an_mp_question(mixed_pipeline):
+    answer = mixed_pipeline.ask("Wat zegt het kabinet over het visumbeleid van Servië?")
+    assert answer.status == "answered"
+    assert all(c.passage.doc_id == DOC_IDS["answers_2022"] for c in answer.citations)
+    assert "Kamerleden vroegen" not in answer.text
