@@ -221,3 +221,8 @@ def test_sessions_of_raw_api_calls_are_forgotten(served):
     while len(holder.session_data) > 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(holder.session_data) <= 2, len(holder.session_data)
+    queue = app._queue  # type: ignore[attr-defined]  # what Gradio's queue kept per call, too
+    while len(queue.pending_messages_per_session) > 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(queue.pending_event_ids_session) <= 2 and len(queue.pending_messages_per_session) <= 2
+    assert len(queue.event_analytics) <= 100

@@ -100,8 +100,10 @@ class Guard:
     app: Any
     hosts: frozenset[str]
     login: LoginThrottle = field(default_factory=LoginThrottle)
+    loop: asyncio.AbstractEventLoop | None = None  # the server's, for ui.server's sweeper
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.loop = asyncio.get_running_loop()
         if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return

@@ -8,6 +8,9 @@ made from then on get both; tests/test_http_surface.py checks that they do.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import ctypes
 import ctypes.util
 import datetime
@@ -26,6 +29,7 @@ STATELESS_SECONDS = 1.0  # API calls leave a session without state: dropped when
 IDLE_SECONDS = 2 * 3600.0  # a conversation idle this long is forgotten
 CLOSED_SECONDS = 15 * 60.0  # ... and a closed browser tab's after this long
 SWEEP_SECONDS = 1.0
+ANALYTICS_EVENTS = 100  # events timed for Gradio's monitoring page (off here; it keeps 10,000)
 
 
 def with_header_timeout(protocol: type, seconds: float) -> type:
@@ -66,9 +70,12 @@ def harden(app: gr.Blocks, hosts: frozenset[str], header_seconds: float = HEADER
     """Put the guard (ui.guard) and the header timeout in front of a launched app, and start
     sweeping its sessions."""
     config = app.server.config
-    config.loaded_app = Guard(config.loaded_app, hosts)
+    guard = Guard(config.loaded_app, hosts)
+    config.loaded_app = guard
     config.http_protocol_class = with_header_timeout(config.http_protocol_class, header_seconds)
-    threading.Thread(target=_sweep_forever, args=(app,), name="kabinet-rag-sessions", daemon=True).start()
+    app._queue.ANALYTICS_MAX_EVENTS = ANALYTICS_EVENTS
+    sweeper = threading.Thread(target=_sweep_forever, args=(app, guard), name="rag-sweep", daemon=True)
+    sweeper.start()
 
 
 def one_thread_per_answer() -> None:
@@ -113,16 +120,40 @@ def sweep_sessions(app: gr.Blocks) -> int:
     return len(stale)
 
 
+def forget_finished_events(app: gr.Blocks) -> int:
+    """Drop what Gradio's queue keeps for a session whose events are all delivered and whose
+    state is gone (every raw API call left an empty set of event ids and an empty message
+    queue, ~4 KB, for good); returns how many sessions were dropped. Runs on the server's
+    event loop, which reads these dictionaries without a lock."""
+    queue, sessions = app._queue, app.state_holder.session_data
+    done = [s for s, ids in list(queue.pending_event_ids_session.items()) if not ids and s not in sessions]
+    for session_id in done:
+        del queue.pending_event_ids_session[session_id]
+    messages = queue.pending_messages_per_session
+    for session_id in [s for s, q in list(messages.items()) if q.empty()]:
+        if session_id not in queue.pending_event_ids_session and session_id not in sessions:
+            del messages[session_id]
+    return len(done)
+
+
+async def _sweep_on_loop(app: gr.Blocks) -> None:
+    sweep_sessions(app)
+    forget_finished_events(app)
+
+
 def _libc_trim() -> Any:
     name = ctypes.util.find_library("c")
     trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     return trim
 
 
-def _sweep_forever(app: gr.Blocks) -> None:
+def _sweep_forever(app: gr.Blocks, guard: Guard) -> None:
     trim = _libc_trim()
     while app.is_running:
         time.sleep(SWEEP_SECONDS)
-        sweep_sessions(app)
+        if guard.loop is None or guard.loop.is_closed():
+            continue  # no request yet (or the server stopped)
+        with contextlib.suppress(RuntimeError, concurrent.futures.TimeoutError):
+            asyncio.run_coroutine_threadsafe(_sweep_on_loop(app), guard.loop).result(timeout=30)
         if trim is not None:
             trim(0)  # hand freed pages back to the system: glibc keeps them in each thread's arena
