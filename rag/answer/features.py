@@ -50,8 +50,18 @@ POSITION = re.compile(
 POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
 
 
+# the date of a document the sentence refers to ("In de brief van 2 december jl.") is no answer
+# to "when did X happen"
+CITED_DATE = re.compile(
+    rf"\b(brief|kamerbrief|verslag|rapport|motie|antwoorden?|beantwoording|notitie|fiche|mededeling)"
+    rf"( \w+){{0,3}} (van|d\.d\.|dd) ({DATE.pattern})( \d{{4}}| jl\.| j\.l\.)?",
+    re.IGNORECASE,
+)
+
+
 def has_date(text: str) -> bool:
-    return bool(DATE.search(text))
+    """A date in the sentence, other than the date of a letter or report it cites."""
+    return bool(DATE.search(CITED_DATE.sub(" ", text)))
 
 
 def has_number(text: str, asked: Asked) -> bool:

@@ -45,7 +45,7 @@ from rag.types import Document, Passage
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
 INGEST_VERSION = 2  # bump when ingestion turns the same file into different passages
-EMBED_MODES = ("answer", "question+answer")
+EMBED_MODES = ("auto", "answer", "question+answer")
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,7 @@ def build_index(
         embedded = embed_corpus(
             embedder, passages, sentences, config.embed_mode, cache, batch_size=config.batch_size,
             progress=progress, fresh=rebuild, recipe=config.sentence_vectors,
+            kinds={doc_id: d.kind for doc_id, d in docs.items()},
         )  # fmt: skip
         dim = embedder.dimension
         build = config.index_dir / BUILDS / f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"

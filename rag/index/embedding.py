@@ -23,7 +23,7 @@ cache shared by all builds with the same model (rag.index.vocab_cache).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,9 +46,16 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def embedding_text(passage: Passage, mode: str) -> str:
-    """The text embedded for a passage: the answer alone, or with the question it answers."""
-    if mode == "answer":
+def embedding_text(passage: Passage, mode: str, kind: str | None = None) -> str:
+    """The text embedded for a passage: the answer alone, or with the question it answers.
+
+    "auto" (the default) attaches the question in answers to Kamervragen (`kind` "answers"),
+    whose answers are often elliptic ("Nee.", "Hierover zijn geen cijfers bekend.") and mean
+    something only with their question; elsewhere (a written consultation's long multi-topic
+    faction texts, a report's headings) the answer is embedded alone (BENCHMARKS.md, "Question
+    attached to").
+    """
+    if mode == "answer" or (mode == "auto" and kind != "answers"):
         return passage.text
     context = passage.question or passage.heading
     return f"{context}\n{passage.text}" if context else passage.text
@@ -188,13 +195,14 @@ def embed_vocabulary(
 def embed_corpus(
     embedder: Embedder, passages: Sequence[Passage], table: np.ndarray, embed_mode: str,
     cache: dict[str, np.ndarray], *, batch_size: int = 16, progress: bool = False, fresh: bool = False,
-    recipe: str = "direct",
+    recipe: str = "direct", kinds: Mapping[str, str] | None = None,
 ) -> Embedded:  # fmt: skip
     """The whole embedding step of a build. `cache` maps reuse keys of the previous build to its
-    vectors; `fresh` (a --rebuild) also skips the shared vocabulary cache (and refills it)."""
+    vectors; `fresh` (a --rebuild) also skips the shared vocabulary cache (and refills it);
+    `kinds` maps document ids to their kind (for embed mode "auto")."""
     if recipe not in SENTENCE_RECIPES:
         raise RagError(f"Unknown sentence vector recipe '{recipe}'.", f"Use one of {', '.join(SENTENCE_RECIPES)}.")
-    texts = [embedding_text(p, embed_mode) for p in passages]
+    texts = [embedding_text(p, embed_mode, (kinds or {}).get(p.doc_id)) for p in passages]
     vectors, keys, s_vectors, s_keys, n_texts = embed_passages(
         embedder, passages, table, texts, cache, batch_size, progress, recipe
     )
