@@ -12,11 +12,13 @@ from pathlib import Path
 
 from rag.embed import BACKENDS
 from rag.errors import RagError
+from rag.index.integrity import check_index_dir
 from rag.ingest import chunk_corpus, load_corpus
-from rag.retrieve import MODES, Filters, clean_question
+from rag.retrieve import MODES, Filters
 from rag.serialize import answer_json, hit_json, passage_json
 from rag.settings import IndexConfig, check_top_k
 from rag.types import KIND_LABELS_EN
+from rag.validate import ask_request, make_filters
 
 
 def _print_json(obj: object) -> None:
@@ -66,9 +68,10 @@ def _config(args: argparse.Namespace) -> IndexConfig:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from rag.embed import load_embedder
-    from rag.index.build import build_index
+    from rag.index.build import build_index, check_writable
 
     config = _config(args)
+    check_writable(config.index_dir)  # before the model loads
     print(f"Indexing {config.corpus_dir} into {config.index_dir} with {config.model} ...", file=sys.stderr)
     if args.ray is not None:  # Ray is imported only now
         from rag.index.ray_build import build_on_ray
@@ -83,6 +86,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         report = build_index(config, embedder, rebuild=args.rebuild, progress=not args.quiet)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if report.repaired:
+        print(
+            f"The live index was damaged ({'; '.join(report.repaired)}): rebuilt it, embedding only "
+            "what could not be reused.",
+            file=sys.stderr,
+        )
     if not report.built:
         print(
             f"Index is up to date: {report.documents} documents, {report.passages} passages; "
@@ -133,13 +142,7 @@ def read_batch(path: Path) -> list[tuple[object, str]]:
 
 
 def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(
-        doc_ids=tuple(args.doc or ()),
-        kinds=tuple(args.kind or ()),
-        parties=tuple(args.party or ()),
-        since=args.since,
-        until=args.until,
-    )
+    return make_filters(args.doc, args.kind, args.party, args.since, args.until, prefix="--")
 
 
 def _open(args: argparse.Namespace):  # -> Pipeline (imported lazily: loading torch is slow)
@@ -186,15 +189,17 @@ def render_search(result: dict) -> str:
 
 
 def _validate(args: argparse.Namespace) -> Filters:
-    """Check what can be checked before the (slow) model loads."""
+    """Check what can be checked before the (slow) model loads (rag.validate, as everywhere)."""
     check_top_k(args.top_k, "--top-k")
+    filters = _filters(args)
     if args.question is not None:
-        clean_question(args.question)
+        ask_request(args.question, top_k=args.top_k, mode=args.mode, filters=filters)
     if args.batch is not None and not args.batch.is_file():
         raise RagError(
             f"The batch file {args.batch} does not exist.", "Give the path of a JSONL or text file."
         )
-    return _filters(args)
+    check_index_dir(_config(args).index_dir, "read the index in")
+    return filters
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -291,6 +296,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise RagError(f"--port must be between 1 and 65535, got {args.port}.", "Use e.g. --port 7860.")
     from ui.app import build_app, launch_app  # imported lazily: Gradio takes seconds to load
+    from ui.server import one_thread_per_answer
 
     config = _config(args)
     if index_exists(config.index_dir):
@@ -303,13 +309,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         print(f"Loading the translator {args.translator} ...", file=sys.stderr, flush=True)
         translator = Translator(args.translator)
+    one_thread_per_answer()
     app = build_app(pipeline, translator=translator)
-    url = launch_app(app, host=args.host, port=args.port, auth=auth)
+    url = launch_app(app, host=args.host, port=args.port, auth=auth, allowed_hosts=args.allowed_host or ())
     print(f"Kabinet-RAG is running on {url} (press Ctrl+C to stop).", flush=True)
     if args.host not in ("127.0.0.1", "localhost", "::1") and auth is None:
         print(
             f"warning: listening on {args.host} without --auth: anyone who can reach this machine "
             "can use the app.",
+            file=sys.stderr,
+        )
+    if args.host in ("0.0.0.0", "::") and not args.allowed_host:
+        print(
+            "note: only requests naming this machine (its name or addresses) are answered; "
+            "behind a proxy or under another name, add --allowed-host NAME.",
             file=sys.stderr,
         )
     app.block_thread()  # until Ctrl+C
@@ -334,6 +347,24 @@ def _add_question_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--until", help="only documents dated on or before this date (YYYY-MM-DD)")
     p.add_argument("--json", action="store_true", help="print JSON")
     _add_index_options(p)
+
+
+def text_file(value: str) -> Path:
+    """An argparse type: a file of UTF-8 text, read through now so that a binary or unreadable
+    file is refused before a model loads."""
+    path = Path(value)
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            while fh.read(1 << 20):
+                pass
+    except UnicodeDecodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{path} is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
+            "give a JSONL file of questions, one JSON object per line"
+        ) from exc
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return path
 
 
 def _add_reranker_option(p: argparse.ArgumentParser) -> None:
@@ -388,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_question_options(p)
     p.set_defaults(func=cmd_timeline, top_k=16)  # --top-k: how many statements (default 16)
     p = sub.add_parser("eval", help="retrieval and answer metrics over a question set")
-    p.add_argument("questions", type=Path, help="JSONL of {id, question, lang, evidence}")
+    p.add_argument("questions", type=text_file, help="JSONL of {id, question, lang, evidence}")
     p.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode (default hybrid)")
     p.add_argument("--retrieval-only", action="store_true", help="skip composing answers")
     p.add_argument("--failures", action="store_true", help="list every miss: question, quote, evidence")
@@ -410,12 +441,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="transformers nl->en translation model (e.g. an opus-mt folder): English readers see a "
         "machine translation, marked as such, under each Dutch quote",
     )
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME[:PORT]",
+        help="also answer requests for this host name, e.g. a proxy's public name (repeatable)",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 
 
 def run(argv: Sequence[str] | None, handler: Callable[[argparse.Namespace], int] | None = None) -> int:
     """Run the CLI; returns the exit code (0 ok, 1 internal error, 2 user error)."""
+    for stream in (sys.stdout, sys.stderr):  # a path or question with a byte that is not UTF-8
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     func = handler or args.func

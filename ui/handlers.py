@@ -28,6 +28,7 @@ from rag.settings import MAX_QUESTION_CHARS
 from rag.types import Answer, Document
 from ui.export import export_html
 from ui.layout import View, filters_label, interface_text, live_html
+from ui.logs import log_failure
 from ui.render import (
     AnswerContext,
     answer_html,
@@ -160,7 +161,7 @@ class Handlers:
             yield self._failed(message, request, session, lang, detail=exc)
             return
         except Exception as exc:  # a bug: the details go to the server log, not to the user
-            logger.exception("Answering a question of %d characters failed", len(request.asked))
+            log_failure(logger, "Answering a question failed", request.asked, exc)
             yield self._failed(t(lang, "bug").format(name=type(exc).__name__), request, session, lang)
             return
         yield self._answered(request, session, messages, answer, history, translations)

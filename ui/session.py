@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -12,6 +14,8 @@ from rag.errors import RagError
 from rag.pipeline import Pipeline
 from rag.retrieve import Filters, valid_date
 from rag.types import Answer
+from rag.validate import AskRequest, ask_request
+from rag.validate import make_filters as validated_filters
 from ui.texts import text as t
 
 T = TypeVar("T")
@@ -48,65 +52,78 @@ class ChatState:
         return next((answer for n, answer in self.past if n == number), None)
 
 
-class SharedPipeline:
-    """The pipeline behind every session and the API; one question is answered at a time.
+def answer_workers() -> int:
+    """Threads that answer at once: one per core this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
 
-    Answering takes a fraction of a second; serialising it keeps the tokenizer and the
-    models, which are not guaranteed to be thread-safe, out of trouble. All answering runs
-    on one dedicated worker thread: when it ran on whichever of Gradio's worker threads took
-    the request, glibc gave each of them its own malloc arena for torch's and numpy's
-    buffers and the server's memory crept up by ~15 MB per 100 questions (tests/test_concurrency.py
-    measures it flat now).
+
+class SharedPipeline:
+    """The pipeline behind every session and the API, answering on a small pool of threads.
+
+    A slow question holds one worker; the others go on answering (one worker used to answer
+    for everybody, so a 100,000-character follow-up kept every other user waiting for a
+    minute; requests are bounded by rag.validate now, and checked before they queue). The
+    pool has one thread per core: the model's native code releases the GIL. Its threads are
+    long-lived, so glibc's per-thread malloc arenas stop growing once warm.
     """
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, workers: int | None = None) -> None:
         self.pipeline = pipeline
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kabinet-rag-answer")
+        self.workers = workers or answer_workers()
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="kabinet-rag-answer")
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
-        """Run `function(*args)` on the answering thread (for other uses of the models: timelines)."""
-        return self._worker.submit(function, *args).result()
+        """Run `function(*args)` on the answering pool (for other uses of the models: timelines)."""
+        return self._pool.submit(function, *args).result()
 
     def ask(
-        self, question: str, *, history: Sequence[str] = (), **options: Any
+        self,
+        question: object,
+        *,
+        history: object = (),
+        progress: Any = None,
+        **options: Any,
     ) -> tuple[Answer, tuple[str, ...]]:
         """Answer `question` as a follow-up of `history`; returns the answer and the new history.
 
-        Raises RagError for a question or option the library rejects.
+        `progress` is told each stage as it starts (see Pipeline.ask). Raises RagError for a
+        question or option rag.validate refuses, before it waits for a worker.
         """
-        return self._worker.submit(self._ask, question, history, options).result()
+        request = ask_request(question, history=history, **options)
+        return self._pool.submit(self._ask, request, progress).result()
+
+    async def ask_async(
+        self, question: object, *, history: object = (), **options: Any
+    ) -> tuple[Answer, tuple[str, ...]]:
+        """`ask` for an event loop: waits for a worker without holding one of Gradio's threads."""
+        request = ask_request(question, history=history, **options)
+        return await asyncio.wrap_future(self._pool.submit(self._ask, request, None))
 
     def _ask(
-        self, question: str, history: Sequence[str], options: dict[str, Any]
+        self, request: AskRequest, progress: Callable[[str], None] | None
     ) -> tuple[Answer, tuple[str, ...]]:
         conversation = self.pipeline.conversation()
-        conversation.history = list(history)
-        answer = conversation.ask(question, **options)
+        conversation.history = list(request.history)
+        options = {"top_k": request.top_k, "mode": request.mode, "filters": request.filters}
+        answer = conversation.ask(request.question, progress=progress, **options)
         return answer, tuple(conversation.history)
 
 
-def _check_date(value: str | None, lang: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if not valid_date(value):  # the library's rule, with a message in the interface language
-        raise RagError(t(lang, "bad_date").format(value=value))
-    return value
-
-
 def make_filters(
-    doc_ids: Sequence[str] | None,
-    kinds: Sequence[str] | None,
-    parties: Sequence[str] | None,
-    since: str | None,
-    until: str | None,
+    doc_ids: object,
+    kinds: object,
+    parties: object,
+    since: object,
+    until: object,
     lang: str = "nl",
 ) -> Filters:
-    """Filters from the filter controls; a malformed date raises RagError saying how to write it."""
-    return Filters(
-        doc_ids=tuple(doc_ids or ()),
-        kinds=tuple(kinds or ()),
-        parties=tuple(parties or ()),
-        since=_check_date(since, lang),
-        until=_check_date(until, lang),
-    )
+    """Filters from the filter controls or the API's JSON, checked by rag.validate; a malformed
+    date is refused in the interface language."""
+    for value in (since, until):
+        if isinstance(value, str) and value.strip() and not valid_date(value.strip()):
+            raise RagError(t(lang, "bad_date").format(value=value.strip()))
+    return validated_filters(doc_ids, kinds, parties, since, until)

@@ -23,12 +23,22 @@ import numpy as np
 
 from rag.codec import document_to_dict, passage_to_dict
 from rag.embed import Embedder
-from rag.errors import RagError
+from rag.errors import RagError, fs_error
 from rag.index.batch import LocalRunner, Runner
 from rag.index.embedding import embed_corpus, sentence_table
 from rag.index.embedding import text_key as _key
+from rag.index.integrity import check_index_dir, problems
 from rag.index.lexical import LexicalIndex
-from rag.index.store import BUILDS, FILES, FORMAT_VERSION, LEXICAL_DIR, current_build, publish, write_json
+from rag.index.store import (
+    BUILDS,
+    FILES,
+    FORMAT_VERSION,
+    LEXICAL_DIR,
+    current_build,
+    discard_unpublished,
+    publish,
+    write_json,
+)
 from rag.index.vectors import build_faiss, index_type_for, write_faiss
 from rag.ingest import IngestWarning, chunk_corpus, load_corpus
 from rag.settings import ComposeConfig, IndexConfig
@@ -56,6 +66,7 @@ class BuildReport:
     removed: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     warnings: tuple[IngestWarning, ...] = field(default_factory=tuple)
+    repaired: tuple[str, ...] = ()  # what was damaged in the live build this one replaced
 
 
 def lexical_text(passage: Passage, doc: Document) -> str:
@@ -75,9 +86,17 @@ def _library_versions() -> dict[str, str]:
 
 @contextmanager
 def index_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index directory's build lock, or raise RagError if another build holds it."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "a+") as fh:
+    """Hold the index directory's build lock, or raise RagError if another build holds it.
+
+    Whatever fails inside, the half-written build is removed (so is any a killed run left);
+    a file-system failure (read-only, permission denied, disk full, …) becomes a RagError.
+    """
+    check_index_dir(index_dir)
+    try:
+        fh = open(index_dir / ".lock", "a+")  # noqa: SIM115 - held open for the whole build
+    except OSError as exc:
+        raise fs_error(exc, index_dir) from exc
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -86,9 +105,26 @@ def index_lock(index_dir: Path) -> Iterator[None]:
                 "Wait for it to finish, then run the command again.",
             ) from exc
         try:
+            discard_unpublished(index_dir)
             yield
+        except BaseException as exc:
+            error = fs_error(exc, index_dir) if isinstance(exc, OSError) else None  # while still full
+            discard_unpublished(index_dir)
+            if error is not None:
+                raise error from exc
+            raise
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def check_writable(index_dir: Path) -> None:
+    """Fail now, before a model loads, when the index folder cannot be written (RagError)."""
+    check_index_dir(index_dir)
+    try:
+        with open(index_dir / ".lock", "a+"):
+            pass
+    except OSError as exc:
+        raise fs_error(exc, index_dir) from exc
 
 
 def _document_fingerprint(doc: Document) -> str:
@@ -97,31 +133,40 @@ def _document_fingerprint(doc: Document) -> str:
 
 def _previous(
     index_dir: Path, model_fp: str, embed_mode: str
-) -> tuple[dict[str, Any] | None, dict[str, np.ndarray]]:
-    """The live build's manifest and its vectors by text hash, when they can be reused."""
+) -> tuple[dict[str, Any] | None, dict[str, np.ndarray], tuple[str, ...]]:
+    """The live build's manifest, its vectors by text hash when they can be reused (from files
+    whose size and checksum are right), and what is damaged in it (empty when it is whole)."""
     build = current_build(index_dir)
+    if build is None:
+        return None, {}, ()
     try:
-        manifest = json.loads((build / FILES["manifest"]).read_text(encoding="utf-8")) if build else None
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
-        return None, {}
+        manifest = json.loads((build / FILES["manifest"]).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, {}, (f"the live build {build.name} has no manifest",)
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return None, {}, (f"its manifest cannot be read ({exc})",)
+    if not isinstance(manifest, dict):
+        return None, {}, ("its manifest is not a JSON object",)
+    damage = tuple(problems(build, manifest))
     if (
-        not isinstance(manifest, dict)
-        or manifest.get("format_version") != FORMAT_VERSION
+        manifest.get("format_version") != FORMAT_VERSION
         or manifest.get("model", {}).get("fingerprint") != model_fp
         or manifest.get("embed_mode") != embed_mode
     ):
-        return manifest if isinstance(manifest, dict) else None, {}
+        return manifest, {}, damage
     cache: dict[str, np.ndarray] = {}
-    assert build is not None
+    broken = {part.split(" ", 1)[0] for part in damage}
     try:
         for keys_file, vectors_file in TABLES:
+            if {FILES[keys_file], FILES[vectors_file]} & broken:
+                continue  # embedded again
             keys = json.loads((build / FILES[keys_file]).read_text(encoding="utf-8"))
             vectors = np.load(build / FILES[vectors_file])
             if len(keys) == len(vectors):
                 cache.update(zip(keys, vectors, strict=True))
     except (OSError, ValueError, json.JSONDecodeError):
-        return manifest, {}  # a damaged previous build: embed everything again
-    return manifest, cache
+        return manifest, {}, damage  # a damaged previous build: embed everything again
+    return manifest, cache, damage
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -155,14 +200,14 @@ def build_index(
             "ingest": INGEST_VERSION,
         }
         corpus_fp = _key(json.dumps([settings, embedder.fingerprint, sorted(doc_fps.items())]))
-        old, cache = _previous(config.index_dir, embedder.fingerprint, config.embed_mode)
+        old, cache, damage = _previous(config.index_dir, embedder.fingerprint, config.embed_mode)
         old_docs: dict[str, str] = (old or {}).get("documents", {})
         added = tuple(sorted(set(doc_fps) - set(old_docs)))
         removed = tuple(sorted(set(old_docs) - set(doc_fps)))
         changed = tuple(sorted(d for d in doc_fps if d in old_docs and old_docs[d] != doc_fps[d]))
         kind = index_type_for(len(passages))
         counts = (len(docs), len(passages), len(sentences))
-        if old and cache and not rebuild and old.get("corpus_fingerprint") == corpus_fp:
+        if old and cache and not rebuild and not damage and old.get("corpus_fingerprint") == corpus_fp:
             directory = current_build(config.index_dir)
             assert directory is not None
             return BuildReport(
@@ -225,5 +270,5 @@ def build_index(
         return BuildReport(
             True, build, *counts, embedded=embedded.embedded, reused=embedded.reused,
             seconds=time.perf_counter() - started, index_type=kind, added=added, removed=removed,
-            changed=changed, warnings=tuple(corpus.warnings),
+            changed=changed, warnings=tuple(corpus.warnings), repaired=damage,
         )  # fmt: skip

@@ -18,13 +18,15 @@ from typing import Any
 import numpy as np
 
 from rag.codec import document_from_dict, passage_from_dict
-from rag.errors import REBUILD_HINT, IndexMismatchError, RagError
+from rag.errors import REBUILD_HINT, REPAIR_HINT, IndexMismatchError, RagError, fs_error
+from rag.index.integrity import check_index_dir, problems, seal
 from rag.index.lexical import LexicalIndex
 from rag.types import Document, Passage
 from rag.index.vectors import read_faiss
 
 FORMAT_VERSION = 2  # 2: sentence vectors pooled from their passage (rag.index.embedding)
 CURRENT = "CURRENT"
+PREVIOUS = "PREVIOUS"
 BUILDS = "builds"
 FILES = {
     "manifest": "manifest.json",
@@ -80,8 +82,11 @@ def current_build(index_dir: Path) -> Path | None:
 
 
 def index_exists(index_dir: Path) -> bool:
-    build = current_build(index_dir)
-    return build is not None and (build / FILES["manifest"]).is_file()
+    """True once a build was published here (whole or not: loading says what is damaged)."""
+    try:
+        return (index_dir / CURRENT).is_file()
+    except OSError:
+        return True  # unreadable: loading says why, instead of building over it
 
 
 def fsync_dir(path: Path) -> None:
@@ -100,21 +105,35 @@ def write_json(path: Path, obj: Any) -> None:
 
 
 def publish(index_dir: Path, build: Path) -> None:
-    """Make `build` the live index atomically, then drop builds older than the previous one."""
-    for path in build.iterdir():
-        if path.is_file():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
+    """Record the build's file sizes and checksums, make it the live index atomically, then drop
+    every build but it and the previous one."""
+    seal(build)
     fsync_dir(build)
     previous = current_build(index_dir)
-    tmp = index_dir / f".{CURRENT}.{os.getpid()}"
-    tmp.write_text(build.name + "\n", encoding="utf-8")
+    _point(index_dir, PREVIOUS, previous.name if previous else "")
+    _point(index_dir, CURRENT, build.name)
+    discard_unpublished(index_dir)
+
+
+def _point(index_dir: Path, pointer: str, name: str) -> None:
+    tmp = index_dir / f".{pointer}.{os.getpid()}"
+    tmp.write_text(name + "\n", encoding="utf-8")
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, index_dir / CURRENT)
+    os.replace(tmp, index_dir / pointer)
     fsync_dir(index_dir)
-    keep = {build.name} | ({previous.name} if previous else set())
-    for old in (index_dir / BUILDS).iterdir():
+
+
+def discard_unpublished(index_dir: Path) -> None:
+    """Remove every build but the live one and the one before it: builds a failed, killed or
+    refused run left half-written (call with the build lock held)."""
+    keep = set()
+    for pointer in (CURRENT, PREVIOUS):
+        path = index_dir / pointer
+        if path.is_file():
+            keep.add(path.read_text(encoding="utf-8").strip())
+    builds = index_dir / BUILDS
+    for old in builds.iterdir() if builds.is_dir() else ():
         if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
 
@@ -123,9 +142,9 @@ def _read_manifest(build: Path, index_dir: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((build / FILES["manifest"]).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise RagError(f"The index in {index_dir} is incomplete (no manifest).", REBUILD_HINT) from exc
+        raise RagError(f"The index in {index_dir} is damaged: its manifest is missing.", REPAIR_HINT) from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RagError(f"The index manifest in {index_dir} is damaged ({exc}).", REBUILD_HINT) from exc
+        raise RagError(f"The index manifest in {index_dir} is damaged ({exc}).", REPAIR_HINT) from exc
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
         found = manifest.get("format_version") if isinstance(manifest, dict) else None
         raise IndexMismatchError(
@@ -152,12 +171,9 @@ def check_model(
 
 
 def _check_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> None:
-    for name, size in manifest.get("file_sizes", {}).items():
-        path = build / name
-        actual = path.stat().st_size if path.exists() else -1
-        if actual != size:
-            state = "missing" if actual < 0 else f"{actual} bytes instead of {size}"
-            raise RagError(f"The index in {index_dir} is damaged: {name} is {state}.", REBUILD_HINT)
+    found = problems(build, manifest, checksums=False)
+    if found:
+        raise RagError(f"The index in {index_dir} is damaged: {'; '.join(found)}.", REPAIR_HINT)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -170,12 +186,22 @@ def load_index(index_dir: Path) -> Index:
 
     Raises RagError (IndexMismatchError for another format) with a fix for every problem.
     """
+    check_index_dir(index_dir, "read the index in")
+    try:
+        return _load(index_dir)
+    except OSError as exc:  # permission denied, an I/O error, …
+        raise fs_error(exc, index_dir, "read the index in") from exc
+
+
+def _load(index_dir: Path) -> Index:
     build = current_build(index_dir)
-    if build is None or not build.is_dir():
+    if build is None:
         raise RagError(
             f"No index found in {index_dir}.",
             "Build one with `python -m rag index` (add --index DIR for another folder).",
         )
+    if not build.is_dir():
+        raise RagError(f"The index in {index_dir} is damaged: its live build {build.name} is missing.", REPAIR_HINT)
     manifest = _read_manifest(build, index_dir)
     _check_files(build, manifest, index_dir)
     try:
@@ -188,14 +214,16 @@ def load_index(index_dir: Path) -> Index:
         sentence_vectors = np.load(build / FILES["sentence_vectors"], mmap_mode="r")
         vocab = json.loads((build / FILES["vocab"]).read_text(encoding="utf-8"))
         vocab_vectors = np.load(build / FILES["vocab_vectors"], mmap_mode="r")
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise RagError(f"The index in {index_dir} is damaged ({exc}).", REBUILD_HINT) from exc
+    except (OSError, EOFError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the file system's failure, not the file's (see load_index)
+        raise RagError(f"The index in {index_dir} is damaged ({exc}).", REPAIR_HINT) from exc
     faiss_index = read_faiss(build / FILES["faiss"])
     lexical = LexicalIndex.load(build / LEXICAL_DIR, len(passages))
     counts = {len(passages), vectors.shape[0], faiss_index.ntotal, manifest["passage_count"]}
     if len(counts) != 1 or vectors.shape[1] != manifest["model"]["dimension"]:
         raise RagError(
-            f"The index in {index_dir} is inconsistent (row counts {sorted(counts)}).", REBUILD_HINT
+            f"The index in {index_dir} is inconsistent (row counts {sorted(counts)}).", REPAIR_HINT
         )
     return Index(
         build, manifest, documents, passages, vectors, faiss_index, lexical, sentences, sentence_vectors,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,29 +13,9 @@ from rag.index.vectors import search_faiss
 from rag.retrieve.crosslingual import TermTranslator
 from rag.retrieve.filters import FilterColumns, Filters
 from rag.retrieve.language import detect_language
-from rag.settings import MAX_QUESTION_CHARS, MODES, RetrievalConfig, check_top_k
+from rag.settings import MODES, RetrievalConfig, check_top_k
 from rag.types import Hit, Passage
-
-
-def clean_question(question: object) -> str:
-    """Validate and normalise a question: text, not empty, not too long, no control characters."""
-    if not isinstance(question, str):
-        raise RagError(f"The question must be text, got {type(question).__name__}.", "Pass it as a string.")
-    text = "".join(
-        " " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in "\u200d" else c
-        for c in question
-    )
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise RagError(
-            "The question is empty.", "Type a question, for example: Wat zegt het kabinet over Frontex?"
-        )
-    if len(text) > MAX_QUESTION_CHARS:
-        raise RagError(
-            f"The question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}.",
-            "Ask a shorter question; put the key words first.",
-        )
-    return text
+from rag.validate import clean_question
 
 
 @dataclass(frozen=True)
