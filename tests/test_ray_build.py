@@ -47,9 +47,13 @@ def test_a_ray_build_writes_the_index_a_local_build_writes(tmp_path, tiny_model,
         assert (remote.directory / FILES[name]).read_bytes() == (local.directory / FILES[name]).read_bytes()
     manifests = [json.loads((r.directory / FILES["manifest"]).read_text()) for r in (local, remote)]
     hosts = [m.pop("build_hosts") for m in manifests]
+    files = [m.pop("files") for m in manifests]  # {name: {size, sha256}}
     for manifest in manifests:
         manifest.pop("created_at")
     assert manifests[0] == manifests[1]
+    assert {n: f["size"] for n, f in files[0].items()} == {n: f["size"] for n, f in files[1].items()}
+    floats = {FILES[name] for name in (*ARRAYS, "faiss")}  # equal within 1e-5, not bit for bit
+    assert all(f["sha256"] == files[1][n]["sha256"] for n, f in files[0].items() if n not in floats)
     assert hosts[0]["via"] == "local" and hosts[1]["via"] == "ray (2 workers)"
     assert hosts[1]["embedders"] == [socket.gethostname()]  # the actors reported back
 
