@@ -73,8 +73,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     config = _config(args)
     check_writable(config.index_dir)  # before the model loads
     print(f"Indexing {config.corpus_dir} into {config.index_dir} with {config.model} ...", file=sys.stderr)
-    embedder = load_embedder(config.model, config.backend)
-    report = build_index(config, embedder, rebuild=args.rebuild, progress=not args.quiet)
+    if args.ray is not None:  # Ray is imported only now
+        from rag.index.ray_build import build_on_ray
+
+        report = build_on_ray(
+            config, args.ray or None, args.ray_workers, rebuild=args.rebuild, progress=not args.quiet
+        )
+    else:
+        if args.ray_workers is not None:
+            raise RagError("--ray-workers needs --ray.", "Add --ray (a local cluster) or --ray ADDRESS.")
+        embedder = load_embedder(config.model, config.backend)
+        report = build_index(config, embedder, rebuild=args.rebuild, progress=not args.quiet)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if report.repaired:
@@ -389,6 +398,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend", choices=BACKENDS, help="how the model runs (default auto; see README, Speed)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument(
+        "--ray", nargs="?", const="", metavar="ADDRESS",
+        help="embed on a Ray cluster: a new local one (no ADDRESS), auto (the cluster of this machine), "
+        "ray://HOST:10001 or HOST:6379 (see README, 'Indexing on a Ray cluster')",
+    )  # fmt: skip
+    p.add_argument(
+        "--ray-workers", type=int, metavar="N", help="with --ray: embedding actors (default: all CPUs)"
+    )
     p.set_defaults(func=cmd_index)
     p = sub.add_parser("search", help="find the passages that answer a question")
     _add_question_options(p)

@@ -24,6 +24,7 @@ import numpy as np
 from rag.codec import document_to_dict, passage_to_dict
 from rag.embed import Embedder
 from rag.errors import RagError, fs_error
+from rag.index.batch import LocalRunner, Runner
 from rag.index.embedding import embed_corpus, sentence_table
 from rag.index.embedding import text_key as _key
 from rag.index.integrity import check_index_dir, problems
@@ -175,10 +176,13 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def build_index(
-    config: IndexConfig, embedder: Embedder, *, rebuild: bool = False, progress: bool = True
-) -> BuildReport:
+    config: IndexConfig, embedder: Embedder, *, rebuild: bool = False, progress: bool = True,
+    runner: Runner | None = None,
+) -> BuildReport:  # fmt: skip
     """Build or update the index of `config.corpus_dir` in `config.index_dir`.
 
+    `runner` is where new passages and words are embedded: this process (the default), or a
+    Ray cluster (rag.index.ray_build.RayRunner); everything else runs here, the same way.
     Raises RagError for a missing or empty corpus, or when another build holds the lock.
     """
     started = time.perf_counter()
@@ -212,9 +216,10 @@ def build_index(
             )  # fmt: skip
         if rebuild:
             cache = {}
+        runner = runner or LocalRunner(embedder, progress)
         embedded = embed_corpus(
             embedder, passages, sentences, config.embed_mode, cache, batch_size=config.batch_size,
-            progress=progress, fresh=rebuild, recipe=config.sentence_vectors,
+            fresh=rebuild, recipe=config.sentence_vectors, runner=runner,
             kinds={doc_id: d.kind for doc_id, d in docs.items()},
         )  # fmt: skip
         dim = embedder.dimension
@@ -252,6 +257,7 @@ def build_index(
             "settings": settings,
             "answer_settings": ComposeConfig().manifest_record(),  # thresholds + the model they fit
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "build_hosts": runner.hosts,  # where it was built and embedded (local or Ray)
             "library_versions": _library_versions(),
             "file_sizes": {
                 p.relative_to(build).as_posix(): p.stat().st_size

@@ -14,8 +14,8 @@ late chunking quotes the evidence more often but separates answerable from unans
 questions worse (their sentences all carry their passage's context), and cost one English
 recall@5 hit, so "direct" stays the default; its extra cost is paid with a faster backend.
 
-`embed_batch` is the unit of work, a pure function from (embedder, batch of passages) to
-vectors, so that a worker holding one model can embed any batch (the planned `index --ray`).
+`embed_batch` (rag.index.batch) is the unit of work; a runner decides where it runs: in this
+process, or on Ray actors (`rag index --ray`, rag.index.ray_build), writing the same index.
 Vectors of unchanged passages are reused from the previous build; corpus words come from a
 cache shared by all builds with the same model (rag.index.vocab_cache).
 """
@@ -31,6 +31,15 @@ import numpy as np
 
 from rag.embed import Embedder
 from rag.errors import IndexMismatchError, RagError
+from rag.index.batch import (
+    CHUNK_PASSAGES,
+    EmbeddedBatch,
+    LocalRunner,
+    PassageBatch,
+    Runner,
+    Span,
+    embed_batch,
+)
 from rag.index.vocab_cache import VocabularyCache, cache_path
 from rag.ingest.sentences import sentence_spans
 from rag.retrieve.crosslingual import vocabulary
@@ -38,8 +47,6 @@ from rag.types import Document, Passage
 
 # recipe -> the name the manifest records (bump a name when its vectors are made differently)
 SENTENCE_RECIPES = {"direct": "each-sentence-alone-v1", "late": "late-chunking-mean-v1"}
-CHUNK_PASSAGES = 128  # passages per embedding call: bounds the token states held at once
-Span = tuple[int, int]
 
 
 def text_key(text: str) -> str:
@@ -59,36 +66,6 @@ def embedding_text(passage: Passage, mode: str, kind: str | None = None) -> str:
         return passage.text
     context = passage.question or passage.heading
     return f"{context}\n{passage.text}" if context else passage.text
-
-
-@dataclass(frozen=True)
-class PassageBatch:
-    """Texts to embed and, per text, its sentences as character offsets into that text."""
-
-    texts: list[str]
-    spans: list[list[Span]]
-
-
-@dataclass(frozen=True)
-class EmbeddedBatch:
-    vectors: np.ndarray  # (n, dim), one per text
-    sentence_vectors: list[np.ndarray]  # per text, (len(spans), dim)
-    encoded: int  # distinct texts run through the model (late chunking: the passages alone)
-
-
-def embed_batch(
-    embedder: Embedder, batch: PassageBatch, batch_size: int = 16, recipe: str = "direct"
-) -> EmbeddedBatch:
-    """Embed one batch of passages and their sentences by `recipe` (see the module docstring)."""
-    if recipe == "late":
-        vectors, sentences = embedder.encode_passages_with_spans(batch.texts, batch.spans, batch_size=batch_size)
-        return EmbeddedBatch(vectors, sentences, len(batch.texts))
-    pieces = [[t[s:e] for s, e in spans] for t, spans in zip(batch.texts, batch.spans, strict=True)]
-    distinct = list(dict.fromkeys([*batch.texts, *(p for ps in pieces for p in ps)]))
-    encoded = embedder.encode_passages(distinct, batch_size=batch_size)
-    row = {text: i for i, text in enumerate(distinct)}
-    sentences = [encoded[[row[p] for p in ps]].reshape(len(ps), -1) for ps in pieces]
-    return EmbeddedBatch(encoded[[row[t] for t in batch.texts]], sentences, len(distinct))
 
 
 def sentence_table(passages: Sequence[Passage], docs: dict[str, Document]) -> np.ndarray:
@@ -117,9 +94,10 @@ class Embedded:
     manifest: dict[str, Any]
 
 
-def _batch_for(
+def passage_batch(
     rows: list[int], texts: list[str], passages: Sequence[Passage], table: np.ndarray, by_row: np.ndarray
 ) -> PassageBatch:
+    """The batch of passages `rows`: their embedding texts and sentences (offsets into those texts)."""
     spans = []
     for row in rows:
         shift = len(texts[row]) - len(passages[row].text) - passages[row].start  # doc -> text offsets
@@ -138,80 +116,94 @@ def sentence_keys(keys: list[str], passages: Sequence[Passage], table: np.ndarra
     ]
 
 
-def embed_passages(
-    embedder: Embedder, passages: Sequence[Passage], table: np.ndarray, texts: list[str],
-    cache: dict[str, np.ndarray], batch_size: int, progress: bool, recipe: str = "direct",
-) -> tuple[np.ndarray, list[str], np.ndarray, list[str], int]:  # fmt: skip
-    """Passage and sentence vectors and keys, reused from `cache` where a passage is unchanged;
-    the last value is how many distinct texts were run through the model."""
+def plan_passages(
+    passages: Sequence[Passage], table: np.ndarray, texts: list[str], cache: dict[str, np.ndarray],
+    recipe: str,
+) -> tuple[list[str], list[str], np.ndarray, list[int]]:  # fmt: skip
+    """Reuse keys of passages and of sentences, each passage's rows in `table` (row r:
+    by_row[r]:by_row[r+1]), and the passages to embed (those not all in `cache`)."""
     keys = [text_key(f"passage\n{t}") for t in texts]
-    by_row = np.searchsorted(table[:, 0], np.arange(len(passages) + 1))  # row r: by_row[r]:by_row[r+1]
+    by_row = np.searchsorted(table[:, 0], np.arange(len(passages) + 1))
     s_keys = sentence_keys(keys, passages, table, recipe)
 
     def known(r: int) -> bool:
         return keys[r] in cache and all(k in cache for k in s_keys[by_row[r] : by_row[r + 1]])
 
-    todo = [r for r in range(len(passages)) if not known(r)]
-    chunks = range(0, len(todo), CHUNK_PASSAGES)
-    if progress and todo:
-        from tqdm import tqdm
+    return keys, s_keys, by_row, [r for r in range(len(passages)) if not known(r)]
 
-        chunks = tqdm(chunks, desc="Embedding passages", unit="batch")
-    encoded = 0
-    for start in chunks:
-        rows = todo[start : start + CHUNK_PASSAGES]
-        out = embed_batch(embedder, _batch_for(rows, texts, passages, table, by_row), batch_size, recipe)
-        encoded += out.encoded
-        for row, vector, sentences in zip(rows, out.vectors, out.sentence_vectors, strict=True):
-            cache[keys[row]] = vector
-            cache.update(zip(s_keys[by_row[row] : by_row[row + 1]], sentences, strict=True))
+
+def _remember(
+    cache: dict[str, np.ndarray], todo: list[int], out: EmbeddedBatch, keys: list[str], s_keys: list[str],
+    by_row: np.ndarray,
+) -> None:  # fmt: skip
+    for row, vector, sentences in zip(todo, out.vectors, out.sentence_vectors, strict=True):
+        cache[keys[row]] = vector
+        cache.update(zip(s_keys[by_row[row] : by_row[row + 1]], sentences, strict=True))
+
+
+def embed_passages(
+    embedder: Embedder, passages: Sequence[Passage], table: np.ndarray, texts: list[str],
+    cache: dict[str, np.ndarray], batch_size: int, progress: bool, recipe: str = "direct",
+) -> tuple[np.ndarray, list[str], np.ndarray, list[str], int]:  # fmt: skip
+    """Passage and sentence vectors and keys, reused from `cache` where a passage is unchanged;
+    the last value is how many distinct texts were run through the model (in this process)."""
+    keys, s_keys, by_row, todo = plan_passages(passages, table, texts, cache, recipe)
+    batch = passage_batch(todo, texts, passages, table, by_row)
+    out, _ = LocalRunner(embedder, progress).run(batch, [], batch_size=batch_size, recipe=recipe)
+    _remember(cache, todo, out, keys, s_keys, by_row)
     dim = embedder.dimension
-    return _stack(cache, keys, dim), keys, _stack(cache, s_keys, dim), s_keys, encoded
+    return _stack(cache, keys, dim), keys, _stack(cache, s_keys, dim), s_keys, out.encoded
 
 
 def _stack(cache: dict[str, np.ndarray], keys: list[str], dim: int) -> np.ndarray:
     return np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, dim), np.float32)
 
 
-def embed_vocabulary(
+def plan_words(
     embedder: Embedder, vocab: list[str], cache: dict[str, np.ndarray], use_shared_cache: bool
-) -> tuple[np.ndarray, list[str], int]:
-    """Query-prompt vectors of corpus words: from the previous build, the shared cache, or embedded."""
+) -> tuple[list[str], dict[str, np.ndarray], list[str], VocabularyCache]:
+    """Reuse keys of the words, the vectors known (previous build, then the shared cache), the
+    words to embed, and the shared cache (to store them in)."""
     keys = [text_key(f"query\n{w}") for w in vocab]
     known = {w: cache[k] for w, k in zip(vocab, keys, strict=True) if k in cache}
     shared = VocabularyCache(
         cache_path(embedder.fingerprint, embedder.description["queries"]), embedder.dimension
     )
-    missing = [w for w in vocab if w not in known]
-
-    def encode(words: list[str]) -> np.ndarray:
-        return embedder.encode_queries(words, batch_size=64)
-
-    fresh, embedded = shared.vectors_for(missing, encode, read=use_shared_cache)
-    known.update(zip(missing, fresh, strict=True))
-    return _stack(known, vocab, embedder.dimension), keys, embedded
+    if use_shared_cache:
+        known.update(shared.get([w for w in vocab if w not in known]))
+    return keys, known, [w for w in vocab if w not in known], shared
 
 
 def embed_corpus(
     embedder: Embedder, passages: Sequence[Passage], table: np.ndarray, embed_mode: str,
     cache: dict[str, np.ndarray], *, batch_size: int = 16, progress: bool = False, fresh: bool = False,
-    recipe: str = "direct", kinds: Mapping[str, str] | None = None,
+    recipe: str = "direct", runner: Runner | None = None, kinds: Mapping[str, str] | None = None,
 ) -> Embedded:  # fmt: skip
     """The whole embedding step of a build. `cache` maps reuse keys of the previous build to its
     vectors; `fresh` (a --rebuild) also skips the shared vocabulary cache (and refills it);
-    `kinds` maps document ids to their kind (for embed mode "auto")."""
+    `runner` is where the new passages and words are embedded (default: this process); `kinds`
+    maps document ids to their kind (for embed mode "auto")."""
     if recipe not in SENTENCE_RECIPES:
-        raise RagError(f"Unknown sentence vector recipe '{recipe}'.", f"Use one of {', '.join(SENTENCE_RECIPES)}.")
+        choices = ", ".join(SENTENCE_RECIPES)
+        raise RagError(f"Unknown sentence vector recipe '{recipe}'.", f"Use one of {choices}.")
     texts = [embedding_text(p, embed_mode, (kinds or {}).get(p.doc_id)) for p in passages]
-    vectors, keys, s_vectors, s_keys, n_texts = embed_passages(
-        embedder, passages, table, texts, cache, batch_size, progress, recipe
-    )
+    keys, s_keys, by_row, todo = plan_passages(passages, table, texts, cache, recipe)
     vocab = vocabulary(p.text for p in passages)
-    v_vectors, v_keys, n_words = embed_vocabulary(embedder, vocab, cache, not fresh)
+    v_keys, known, missing, shared = plan_words(embedder, vocab, cache, not fresh)
+    batch = passage_batch(todo, texts, passages, table, by_row)
+    out, fresh_words = (runner or LocalRunner(embedder, progress)).run(
+        batch, missing, batch_size=batch_size, recipe=recipe
+    )
+    _remember(cache, todo, out, keys, s_keys, by_row)
+    if missing:
+        shared.put(missing, fresh_words)
+    known.update(zip(missing, fresh_words, strict=True))
+    dim = embedder.dimension
     record = {**embedder.description, "sentence_vectors": SENTENCE_RECIPES[recipe]}
     total = len(passages) + len(table) + len(vocab)
-    return Embedded(vectors, keys, s_vectors, s_keys, vocab, v_vectors, v_keys, n_texts + n_words,
-                    max(0, total - n_texts - n_words), record)  # fmt: skip
+    done = out.encoded + len(missing)
+    return Embedded(_stack(cache, keys, dim), keys, _stack(cache, s_keys, dim), s_keys, vocab,
+                    _stack(known, vocab, dim), v_keys, done, max(0, total - done), record)  # fmt: skip
 
 
 def check_embedding(manifest: dict[str, Any], embedder: Embedder, where: object) -> None:
@@ -226,3 +218,9 @@ def check_embedding(manifest: dict[str, Any], embedder: Embedder, where: object)
                 "Rebuild it with `python -m rag index --rebuild` (with the same --index, --model "
                 "and --backend as before).",
             )
+
+
+__all__ = [  # the unit of work lives in rag.index.batch; these names stay importable from here
+    "CHUNK_PASSAGES", "EmbeddedBatch", "PassageBatch", "Span", "check_embedding", "embed_batch",
+    "embed_corpus", "embed_passages", "embedding_text", "passage_batch", "sentence_table", "text_key",
+]  # fmt: skip
