@@ -209,7 +209,10 @@ def embed_corpus(
 def check_embedding(manifest: dict[str, Any], embedder: Embedder, where: object) -> None:
     """Refuse an index whose vectors were made another way than this code and embedder make them."""
     built = manifest.get("embedding", {})
-    wanted = {"sentence_vectors": set(SENTENCE_RECIPES.values()), "pooling": {embedder.description["pooling"]}}
+    wanted = {
+        "sentence_vectors": set(SENTENCE_RECIPES.values()),
+        "pooling": {embedder.description["pooling"]},
+    }
     for name, values in wanted.items():
         if built.get(name) not in values:
             raise IndexMismatchError(

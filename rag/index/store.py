@@ -21,8 +21,8 @@ from rag.codec import document_from_dict, passage_from_dict
 from rag.errors import REBUILD_HINT, REPAIR_HINT, IndexMismatchError, RagError, fs_error
 from rag.index.integrity import check_index_dir, problems, seal
 from rag.index.lexical import LexicalIndex
-from rag.types import Document, Passage
 from rag.index.vectors import read_faiss
+from rag.types import Document, Passage
 
 FORMAT_VERSION = 2  # 2: sentence vectors pooled from their passage (rag.index.embedding)
 CURRENT = "CURRENT"
@@ -201,7 +201,9 @@ def _load(index_dir: Path) -> Index:
             "Build one with `python -m rag index` (add --index DIR for another folder).",
         )
     if not build.is_dir():
-        raise RagError(f"The index in {index_dir} is damaged: its live build {build.name} is missing.", REPAIR_HINT)
+        raise RagError(
+            f"The index in {index_dir} is damaged: its live build {build.name} is missing.", REPAIR_HINT
+        )
     manifest = _read_manifest(build, index_dir)
     _check_files(build, manifest, index_dir)
     try:

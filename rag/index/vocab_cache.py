@@ -2,8 +2,9 @@
 
 Cross-lingual expansion needs a query-prompt vector for every distinct corpus word (thousands
 per hundred documents). They depend only on the model and the word, so they live in one SQLite
-file per vector space under ``rag.settings.vocabulary_cache_dir()``: a new corpus embeds only its new words. SQLite
-gives concurrent builds safe writes; a cache that cannot be opened or written only costs time.
+file per vector space under ``rag.settings.vocabulary_cache_dir()``: a new corpus embeds only
+its new words. SQLite gives concurrent builds safe writes; a cache that cannot be opened or
+written only costs time.
 """
 
 from __future__ import annotations
