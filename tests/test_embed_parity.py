@@ -80,3 +80,19 @@ def test_the_query_path_imports_no_torch_nor_onnxruntime(real_pipeline):
     out = subprocess.run([sys.executable, "-c", script, str(index_dir)], cwd=ROOT, capture_output=True,
                          text=True, check=True, timeout=300)  # fmt: skip
     assert out.stdout.split()[-1] == "[]" and int(out.stdout.split()[0]) > 0
+
+
+def test_questions_through_onnx_runtime_share_the_engines_space(texts, monkeypatch):
+    """RAG_QUERY_ENGINE=onnx (what `rag serve` uses): the same vectors within cosine 0.999, the
+    same index fingerprint; a wrong value is a message that names the choices."""
+    from rag.errors import RagError
+
+    questions = texts[1]
+    engine = load_embedder()
+    monkeypatch.setenv("RAG_QUERY_ENGINE", "onnx")
+    onnx = load_embedder()
+    assert onnx.description["queries"] == "onnxruntime fp32" and onnx.fingerprint == engine.fingerprint
+    assert cosines(onnx.encode_queries(questions), engine.encode_queries(questions)).min() >= 0.999
+    monkeypatch.setenv("RAG_QUERY_ENGINE", "gpu")
+    with pytest.raises(RagError, match="RAG_QUERY_ENGINE must be one of engine, onnx"):
+        load_embedder()
