@@ -303,8 +303,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Loading the index in {config.index_dir} ...", file=sys.stderr, flush=True)
     extra = {"reranker": args.reranker} if args.reranker else {}
     pipeline = open_pipeline(config, model=args.model, **extra)
-    if "RAG_QUERY_ENGINE" not in os.environ and hasattr(pipeline.embedder, "queries_on_onnx"):
-        pipeline.embedder.queries_on_onnx = True  # a server: faster questions for a slower start
     pipeline.embedder.encode_queries(["opwarmen"])  # load the question path before the first user
     translator = None
     if args.translator:

@@ -83,7 +83,7 @@ def test_the_query_path_imports_no_torch_nor_onnxruntime(real_pipeline):
 
 
 def test_questions_through_onnx_runtime_share_the_engines_space(texts, monkeypatch):
-    """RAG_QUERY_ENGINE=onnx (what `rag serve` uses): the same vectors within cosine 0.999, the
+    """RAG_QUERY_ENGINE=onnx (opt-in, for a server): the same vectors within cosine 0.999, the
     same index fingerprint; a wrong value is a message that names the choices."""
     from rag.errors import RagError
 
