@@ -91,6 +91,8 @@ class Tab:
         self.page.on("request", lambda r: None if r.url.startswith(url) else self.external.append(r.url))
         self.page.goto(url + ("?__theme=dark" if dark else ""))
         self.page.wait_for_selector("#kr-question textarea", timeout=60_000)
+        # the chat's start screen renders after the question box: tests read it right away
+        self.page.wait_for_selector("#kr-chat .placeholder strong", timeout=60_000)
         self.answers = 0
 
     def ask(self, question: str) -> float:
