@@ -36,6 +36,7 @@ NEEDED = {
     ("GET", "/assets/{path:path}"), ("GET", "/static/{path:path}"), ("GET", "/gradio_api/info"),
     ("GET", "/gradio_api/info/"), ("POST", "/gradio_api/queue/join"), ("GET", "/gradio_api/queue/data"),
     ("GET", "/gradio_api/heartbeat/{session_hash}"), ("POST", "/gradio_api/cancel"),
+    ("POST", "/gradio_api/reset"), ("POST", "/gradio_api/reset/"),
     ("POST", "/gradio_api/call/{api_name}"), ("POST", "/gradio_api/call/{api_name}/"),
     ("GET", "/gradio_api/call/{api_name}/{event_id}"), ("POST", "/login"), ("POST", "/login/"),
     ("GET", "/logout"),

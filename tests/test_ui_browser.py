@@ -317,6 +317,42 @@ def test_item_2_a_second_question_while_one_is_answered_is_refused_and_kept(brow
         tab.close()
 
 
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_item_8_stop_ends_the_answer_under_way_and_keeps_the_question(browser, slow_url, screen):
+    """Item 8: a Stop button while answering (Esc too); the conversation stays as it was, the
+    question stays in its box, nothing arrives later, and the next question is answered."""
+    tab = Tab(browser, slow_url, screen)
+    try:
+        page = tab.page
+        assert not page.is_visible("#kr-stop")  # only while an answer is under way
+        tab.ask(CHEESE)
+        before = page.inner_text("#kr-chat")
+        for press in ("click", "Escape"):
+            page.fill("#kr-question textarea", VISA)
+            page.press("#kr-question textarea", "Enter")
+            page.wait_for_selector("#kr-progress .kr-spinner")
+            assert page.is_visible("#kr-stop") and page.is_disabled("#kr-ask")
+            if press == "click":
+                page.click("#kr-stop")
+            else:
+                page.keyboard.press("Escape")
+            page.wait_for_selector("#kr-stop", state="hidden")
+            page.wait_for_selector("#kr-ask:not([disabled])")
+            assert page.locator("#kr-progress .kr-spinner").count() == 0
+            assert "Gestopt" in page.inner_text("#kr-live-region")
+            page.wait_for_timeout(2_500)  # past the slow answer: it must not arrive after all
+            assert page.input_value("#kr-question textarea") == VISA
+            assert squash(page.inner_text("#kr-chat")) == squash(before)
+            assert page.locator("#kr-chat .kr-answer").count() == 1
+        page.press("#kr-question textarea", "Enter")  # asked again, it is answered
+        tab.answers = 2
+        tab.wait_for_answer()
+        assert "Beantwoord" in page.inner_text("#kr-chat .kr-answer-2")
+        assert not page.is_visible("#kr-stop")
+    finally:
+        tab.close()
+
+
 def test_item_3_filters_are_in_view_apply_to_the_last_question_and_show_as_chips(tab, real_pipeline):
     docs = real_pipeline.documents
     unfiltered = {docs[c.passage.doc_id].title for c in real_pipeline.ask(BORDERS).citations}

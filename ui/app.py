@@ -79,7 +79,8 @@ class Api:
 
 def _wire_answering(v: View, h: Handlers, private: dict[str, Any]) -> None:
     controls = [v.doc_filter, v.kind_filter, v.party_filter, v.since, v.until, v.top_k, v.mode]
-    outputs = [v.chatbot, v.state, v.progress, v.ask, v.done, v.sources, v.document, v.tabs, v.copied]
+    outputs = [v.chatbot, v.state, v.progress, v.ask, v.stop, v.done, v.sources, v.document, v.tabs]
+    outputs += [v.copied]
     outputs += [
         v.exported,
         v.topic,
@@ -93,19 +94,22 @@ def _wire_answering(v: View, h: Handlers, private: dict[str, Any]) -> None:
     # the page script says so); SharedPipeline decides how answers of all users are run.
     answering: dict[str, Any] = {"concurrency_limit": None, "trigger_mode": "once", **private}
     clear_if_same = {"js": assets.CLEAR_IF_ANSWERED_JS, "queue": False, **private}
+    running: list[Any] = []  # the answering events Stop cancels
     for event in (v.question.submit, v.ask.click):
-        event(h.respond, [v.question, v.state, *controls], outputs, **answering).then(
-            None, [v.done, v.question], [v.question], **clear_if_same
-        )
+        running.append(event(h.respond, [v.question, v.state, *controls], outputs, **answering))
+        running[-1].then(None, [v.done, v.question], [v.question], **clear_if_same)
     for button, example in zip(v.examples, EXAMPLES, strict=True):
-        button.click(lambda e=example: e, None, v.question, queue=False, **private).then(
-            h.respond, [v.question, v.state, *controls], outputs, **answering
-        ).then(None, [v.done, v.question], [v.question], **clear_if_same)
+        shown = button.click(lambda e=example: e, None, v.question, queue=False, **private)
+        running.append(shown.then(h.respond, [v.question, v.state, *controls], outputs, **answering))
+        running[-1].then(None, [v.done, v.question], [v.question], **clear_if_same)
     for control in (v.doc_filter, v.kind_filter, v.party_filter, v.top_k, v.mode):
-        control.input(h.refilter, [v.state, *controls], outputs, **answering)
+        running.append(control.input(h.refilter, [v.state, *controls], outputs, **answering))
     for box in (v.since, v.until):
-        box.submit(h.refilter, [v.state, *controls], outputs, **answering)
-        box.blur(h.refilter, [v.state, *controls], outputs, **answering)
+        running.append(box.submit(h.refilter, [v.state, *controls], outputs, **answering))
+        running.append(box.blur(h.refilter, [v.state, *controls], outputs, **answering))
+    stopped = [v.chatbot, v.progress, v.ask, v.stop, v.done, v.live]
+    # queued like every event with a server side (the HTTP guard serves no /run/predict)
+    v.stop.click(h.stop, [v.state], stopped, cancels=running, concurrency_limit=None, **private)
     timeline_outputs = [v.timeline, v.state, v.progress, v.show_timeline]
     for event in (v.show_timeline.click, v.topic.submit):
         event(h.show_timeline, [v.topic, v.state, *controls], timeline_outputs, **answering)

@@ -284,6 +284,14 @@ PAGE_JS = (
   }, true);
   document.addEventListener('click', (event) => {
     if (event.target.closest && event.target.closest('#kr-ask')) press(event);
+    if (event.target.closest && event.target.closest('#kr-stop')) pressed = null;  // ask again at once
+  }, true);
+  // Esc stops the answer under way, wherever the focus is
+  document.addEventListener('keydown', (event) => {
+    const stop = document.querySelector('#kr-stop');
+    if (event.key !== 'Escape' || !stop || stop.offsetParent === null) return;
+    event.preventDefault();
+    stop.click();
   }, true);
 }"""
 )

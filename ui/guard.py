@@ -42,6 +42,7 @@ ROUTES = (
     ("GET", r"/gradio_api/queue/data"),
     ("GET", r"/gradio_api/heartbeat/[^/]+"),
     ("POST", r"/gradio_api/cancel"),
+    ("POST", r"/gradio_api/reset/?"),  # sent by the page after a cancel (Stop); a no-op in Gradio 6
     ("POST", r"/gradio_api/call/ask/?"),
     ("GET", r"/gradio_api/call/ask/[^/]+"),
     ("POST", r"/login/?"),

@@ -85,7 +85,7 @@ class Handlers:
         self.view = view
         self.translator = translator
         self._waiting = ThreadPoolExecutor(max_workers=16, thread_name_prefix="kabinet-rag-wait")
-        self._answering: set[str] = set()  # pages with an answer under way
+        self._answering: dict[str, object] = {}  # page → the token of its answer under way
         self._lock = threading.Lock()
 
     # --- answering -------------------------------------------------------------------------------
@@ -116,23 +116,48 @@ class Handlers:
             yield label | update
 
     def _one_at_a_time(self, page: gr.Request, lang: str, answering: Iterator[Updates]) -> Iterator[Updates]:
-        """One answer at a time per page: a second (a question, a changed filter) is refused, saying so."""
-        key = str(getattr(page, "session_hash", None) or id(page))
+        """One answer at a time per page: a second (a question, a changed filter) is refused, saying so.
+
+        Stop (`stop`) takes the page's token: from then on this answer shows nothing more.
+        """
+        key = _page_key(page)
+        token = object()
         with self._lock:
             busy = key in self._answering
-            self._answering.add(key)
+            if not busy:
+                self._answering[key] = token
         if busy:
             yield {self.view.live: live_html(lang, notice="busy")}
             return
         try:
             for update in answering:
-                if self.view.state in update:  # the final update: the page may ask again once it shows
-                    with self._lock:
-                        self._answering.discard(key)
+                with self._lock:
+                    if self._answering.get(key) is not token:
+                        return  # stopped: the page shows the conversation as it was
+                    if self.view.state in update:  # the final update: the page may ask again once it shows
+                        del self._answering[key]
                 yield update
         finally:
             with self._lock:
-                self._answering.discard(key)
+                if self._answering.get(key) is token:
+                    del self._answering[key]
+
+    def stop(self, session: ChatState, page: gr.Request) -> Updates:
+        """Stop the answer under way: the conversation as before it, the question left in its box."""
+        v = self.view
+        with self._lock:
+            stopped = self._answering.pop(_page_key(page), None) is not None
+        if not stopped:  # the answer came first: it stays
+            return {v.stop: gr.update(visible=False)}
+        lang = session.lang
+        return {
+            v.chatbot: list(session.messages),
+            v.progress: progress_html("", lang),
+            v.ask: gr.update(interactive=True),
+            v.stop: gr.update(visible=False),
+            v.done: "",
+            v.live: live_html(lang, notice="stopped"),
+        }
 
     def _answer(self, request: Request, session: ChatState) -> Iterator[Updates]:
         v = self.view
@@ -151,6 +176,7 @@ class Handlers:
             v.progress: progress_html("search", lang),
             v.done: "",
             v.ask: gr.update(interactive=False),
+            v.stop: gr.update(visible=True, value=t(lang, "stop")),
             v.filters_box: gr.update(label=filters_label(_active(request), lang)),
         }
         try:
@@ -229,6 +255,7 @@ class Handlers:
             v.state: kept,
             v.progress: progress_html("", lang),
             v.ask: gr.update(interactive=True),
+            v.stop: gr.update(visible=False),
             v.sources: sources_html(None, self.docs, lang),
             v.document: empty_document_html(lang),
             v.copied: "",
@@ -277,6 +304,7 @@ class Handlers:
             v.progress: progress_html("", answer.lang),
             v.done: request.asked,
             v.ask: gr.update(interactive=True, value=t(answer.lang, "ask")),
+            v.stop: gr.update(visible=False, value=t(answer.lang, "stop")),
             v.sources: sources_html(answer, self.docs, answer.lang, answer_id=number),
             v.document: empty_document_html(answer.lang),
             v.tabs: gr.Tabs(selected="sources"),
@@ -376,6 +404,10 @@ class Handlers:
             v.examples_row: gr.update(visible=True),
             v.examples_label: gr.update(visible=True),
         }
+
+
+def _page_key(page: gr.Request) -> str:
+    return str(getattr(page, "session_hash", None) or id(page))
 
 
 def _controls(controls: tuple[Any, ...]) -> tuple[Any, ...]:

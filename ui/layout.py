@@ -36,6 +36,7 @@ class View:
     progress: gr.HTML
     question: gr.Textbox
     ask: gr.Button
+    stop: gr.Button
     done: gr.Textbox
     examples_label: gr.Markdown
     examples: list[gr.Button]
@@ -113,6 +114,10 @@ def _chat(summary: CorpusSummary) -> dict[str, Any]:
             autofocus=True,
         )
         parts["ask"] = gr.Button(t("nl", "ask"), variant="primary", elem_id="kr-ask", scale=1, min_width=90)
+        # shown while an answer is under way (Esc presses it too)
+        parts["stop"] = gr.Button(
+            t("nl", "stop"), variant="stop", elem_id="kr-stop", scale=1, min_width=90, visible=False
+        )
     parts["done"] = gr.Textbox(visible=False)
     with gr.Row(elem_id="kr-answer-actions"):
         parts["copy"] = gr.Button(t("nl", "copy"), elem_id="kr-copy", size="sm", min_width=80)
@@ -207,6 +212,7 @@ def interface_text(view: View, lang: str) -> dict[Any, Any]:
         view.question: gr.update(label=t(lang, "question"), placeholder=t(lang, "placeholder")),
         view.examples_label: gr.update(value=f"**{t(lang, 'examples')}**"),
         view.clear: gr.update(value=t(lang, "clear")),
+        view.stop: gr.update(value=t(lang, "stop")),
         view.copy: gr.update(value=t(lang, "copy")),
         view.export: gr.update(value=t(lang, "export")),
         view.live: gr.update(value=live_html(lang)),

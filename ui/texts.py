@@ -49,6 +49,8 @@ NL: dict[str, str] = {
     "stage_timeline": "Tijdlijn samenstellen…",
     "busy": "Even geduld: de vorige vraag wordt nog beantwoord. Uw nieuwe vraag blijft staan; "
     "druk daarna opnieuw op Vraag.",
+    "stop": "Stop",
+    "stopped": "Gestopt: de vraag is niet beantwoord en staat nog in het vak.",
     "error_heading": "Dat lukte niet",
     "bug": "Er ging iets mis in het programma ({name}). Probeer het opnieuw of meld het aan de beheerder.",
     "bad_date": "De datum ‘{value}’ is ongeldig. Gebruik JJJJ-MM-DD, bijvoorbeeld 2022-12-31.",
@@ -136,6 +138,8 @@ EN: dict[str, str] = {
     "stage_timeline": "Building the timeline…",
     "busy": "One moment: the previous question is still being answered. Your new question stays in the "
     "box; press Ask again afterwards.",
+    "stop": "Stop",
+    "stopped": "Stopped: the question was not answered and is still in its box.",
     "error_heading": "That did not work",
     "bug": "Something went wrong in the program ({name}). Try again or tell the administrator.",
     "bad_date": "The date ‘{value}’ is not valid. Use YYYY-MM-DD, for example 2022-12-31.",
