@@ -131,11 +131,13 @@ def test_since_after_until_over_http_and_a_good_request_still_answers(app_url):
     assert "event: complete" in good and '"citations"' in good
 
 
-def test_a_raw_request_with_the_wrong_number_of_inputs_says_so(app_url):
-    stream = raw_ask(app_url, request_for("question", "Frontex")[:8])
+@pytest.mark.parametrize("sent", [0, 1, 8, 10, 50])
+def test_a_raw_request_with_the_wrong_number_of_inputs_says_so(app_url, sent):
+    data = (request_for("question", "Frontex") + ["extra"] * 50)[:sent]
+    stream = raw_ask(app_url, data)
     assert "event: error" in stream
     assert "takes 9 inputs (question, top_k, mode, doc_ids, kinds, parties, since, until, history)" in stream
-    assert "the request sent 8" in stream
+    assert f"the request sent {sent}" in stream and "Internal error" not in stream
 
 
 def run_cli(*args: str | bytes) -> subprocess.CompletedProcess[bytes]:

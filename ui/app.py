@@ -149,18 +149,19 @@ def build_app(pipeline: Pipeline, *, translator: Translator | None = None) -> gr
 class KabinetBlocks(gr.Blocks):
     """gr.Blocks whose endpoints say which inputs they take when a raw request sends too few
     (Gradio's own message is hidden from clients, which see `{"error": null}`, and goes to
-    the log with the request's values, the question included)."""
+    the log with the request's values, the question included) or too many (Gradio drops the
+    extra ones without a word)."""
 
     def validate_inputs(self, block_fn: Any, inputs: list[Any]) -> None:
         wanted = block_fn.inputs
-        if len(inputs) < len(wanted):
+        if len(inputs) != len(wanted):
             try:
                 names = ", ".join(inspect.signature(block_fn.fn).parameters)
             except (TypeError, ValueError):
                 names = "see /gradio_api/info"
             raise gr.Error(
                 f"This endpoint takes {len(wanted)} inputs ({names}); the request sent {len(inputs)}. "
-                "Fix: send all of them, null for those you leave out.",
+                "Fix: send exactly these, in this order, null for those you leave out.",
                 print_exception=False,
             )
         super().validate_inputs(block_fn, inputs)
