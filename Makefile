@@ -19,29 +19,13 @@ $(VENV)/.installed: requirements.txt
 
 # The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  if [ "$$(id -u)" -eq 0 ]; then \
-	    echo "Installing Debian's chromium for the browser tests ..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "The browser tests need Debian's Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium', then 'make test' again." >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	@sh scripts/need_package.sh chromium $(CHROMIUM) "the browser tests"
 
 # axe-core, which the browser tests inject for the accessibility run (pinned in package-lock.json).
 axe: node_modules/axe-core/axe.min.js
 
 node_modules/axe-core/axe.min.js: package.json package-lock.json
-	@if ! command -v npm >/dev/null; then \
-	  if [ "$$(id -u)" -eq 0 ]; then \
-	    echo "Installing Debian's npm for the accessibility test ..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
-	  else \
-	    echo "The accessibility test needs npm (Node.js): run 'sudo apt-get install -y npm', then 'make test' again." >&2; \
-	    exit 1; \
-	  fi; \
-	fi
+	@sh scripts/need_package.sh npm npm "the accessibility test"
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
