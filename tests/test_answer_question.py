@@ -47,6 +47,15 @@ def test_key_terms_are_names_places_years_and_numbers():
     )  # fmt: skip
     money = analyse("How much money has the Netherlands given Moldova?", "en")
     assert money.money and money.needs() == ("number",) and money.type_word("en") == "amount"
+    assert analyse("How much does the new assessment service cost?", "en").money
+    for change in (  # "how much" asking for the size of a change is a number, not money
+        "By how much did UWV's backlog of disability assessments fall in 2023?",
+        "How much longer will the assessments take?",
+        "How much more asylum seekers came via Serbia?",
+    ):
+        asked = analyse(change, "en")
+        assert asked.needs() == ("number",) and not asked.money, change
+    assert has_number("De achterstanden zijn in 2023 gedaald van 17.000 naar 14.000.", asked)
 
 
 @pytest.mark.parametrize(

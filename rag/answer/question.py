@@ -41,7 +41,7 @@ ASKS: dict[str, tuple[tuple[str, str], ...]] = {
 DURATION = {"nl": r"\bhoe (lang|snel)\b|\bbinnen hoeveel\b", "en": r"\bhow (long|soon|quickly)\b"}
 MONEY = (
     r"\b(geld|euro|kost|kosten|kostte|bedrag|budget|subsidie|money|cost|costs|pay|paid|fund|funding|"
-    r"budget|spend|spent)\b|\bhow much\b(?! of)"
+    r"budget|spend|spent)\b|(?<!by )\bhow much\b(?! of| more| less| higher| lower| longer| faster| further)"
 )
 KEYWORD_NUMBER = r"\b(aantal|omvang|bedrag|budget|kosten|cijfers)\b"
 POSITION = {
