@@ -34,6 +34,10 @@ from rag.answer.terms import Context, forms
         ("Did the Netherlands talk to Belgium?", "en", ("yesno",)),
         ("What does the cabinet think of the discussion paper?", "en", ("position",)),
         ("What did the 400 extra police officers cost?", "en", ("number", "other")),
+        # a preposition before the question word; a yes/no question after a lead-in; two questions
+        ("Aan welke voorwaarden moet een provincie voldoen?", "nl", ("list",)),
+        ("According to the Commission's mission, does Bulgaria meet the requirements?", "en", ("yesno",)),
+        ("Komen er nog Russen naar de EU, en via welke landen?", "nl", ("yesno", "list")),
     ],
 )
 def test_question_types_in_dutch_and_english(question, lang, kinds):

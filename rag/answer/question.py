@@ -54,7 +54,7 @@ YESNO_EN = set(
 QUESTION_WORDS = {
     "nl": set(
         "wat wie waar wanneer waarom hoe hoeveel welke welk waarmee waarover waardoor sinds tot op in "
-        "volgens om met voor bij door en of".split()
+        "volgens om met voor bij door en of aan vanaf over naar uit onder tegen tijdens".split()
     ),
     "en": set(
         "what who where when why how which whose whom since until according in on at for to by and or".split()
@@ -108,13 +108,22 @@ def _asks(text: str, lang: str) -> list[tuple[int, str]]:
     return [(start, kind) for start, (_, kind) in sorted(found.items())]
 
 
+def _joined(before: str) -> bool:
+    """A second question starts here: after "en", "and" or a comma (and perhaps a preposition,
+    "…, en via welke landen?")."""
+    return bool(re.search(r"(\ben|\band|,)\s*([^\W\d_]{2,8}\s+)?$", before))
+
+
 def question_kinds(question: str, lang: str) -> tuple[str, ...]:
     """The question's types, the main one first ('other' when none applies)."""
     lang = "en" if lang == "en" else "nl"
     text = question.strip().lower()
     first = (re.findall(r"[^\W\d_]+", text) or [""])[0]
     asks = _asks(text, lang)
-    if (lang == "en" and first in YESNO_EN) or (
+    # "According to the Commission, does Bulgaria meet …?": the yes/no question after a lead-in
+    lead_in = re.match(r"[^,?]{3,80},\s*([^\W\d_]+)", text)
+    after_comma = lead_in.group(1) if lead_in and not asks else ""
+    if (lang == "en" and (first in YESNO_EN or after_comma in YESNO_EN)) or (
         lang == "nl"
         and text.endswith("?")
         and first
@@ -122,10 +131,12 @@ def question_kinds(question: str, lang: str) -> tuple[str, ...]:
         and first not in QUESTION_WORDS["nl"]
     ):
         kinds = ["yesno"]
+        # "Komen er nog Russen naar de EU, en via welke landen?"
+        kinds += [kind for start, kind in asks if _joined(text[:start])]
     elif asks:
         kinds = [asks[0][1]]
         # a second question joined by "en"/"and": "Sinds wanneer … en om hoeveel mensen gaat het?"
-        kinds += [kind for start, kind in asks[1:] if re.search(r"(\ben|\band|,)\s*$", text[:start])]
+        kinds += [kind for start, kind in asks[1:] if _joined(text[:start])]
     else:
         kinds = ["number" if re.search(KEYWORD_NUMBER, text) else "other"]
     if kinds[0] in ("other", "yesno") and re.search(POSITION[lang], text):
