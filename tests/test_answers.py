@@ -88,3 +88,32 @@ def test_the_cabinets_answer_still_wins_over_an_mp_question(mixed_pipeline):
     assert answer.status == "answered"
     assert all(c.passage.doc_id == DOC_IDS["answers_2022"] for c in answer.citations)
     assert "Kamerleden vroegen" not in answer.text
+
+
+def test_a_name_the_document_abbreviates_counts_as_covered():
+    """Key-term rule on a real answer: the question spells out "Kick Out Zwarte Piet", the
+    answer says "KOZP", and the document defines "Kick Out Zwarte Piet (KOZP)"."""
+    from types import SimpleNamespace
+
+    from rag.answer.outcome import decide
+    from rag.answer.question import analyse
+    from rag.answer.terms import defined_abbreviations
+    from rag.ingest import chunk_document, load_file
+    from rag.settings import ComposeConfig
+
+    from .helpers import DATA_DIR
+
+    doc = load_file(DATA_DIR / "ah-kozp-sinterklaas.pdf")[0]
+    answer = next(p for p in chunk_document(doc) if p.passage_id == f"{doc.doc_id}#q4")
+    assert answer.speaker == "cabinet" and "Kick Out" not in answer.text + (answer.question or "")
+    start = doc.text.index("Uit het openbare overzicht")
+    end = doc.text.index("Rijksoverheid.", start) + len("Rijksoverheid.")
+    index = SimpleNamespace(documents={doc.doc_id: doc})
+    asked = analyse("Krijgen Kick Out Zwarte Piet en Extinction Rebellion subsidie van het Rijk?", "nl")
+    outcome = decide(index, asked, [(answer, [(start, end)])], 10.0, "nl", ComposeConfig())  # type: ignore[arg-type]
+    assert ("kozp", "kick out zwarte piet") in defined_abbreviations(doc.text)
+    assert outcome.status == "answered" and outcome.missing_terms == (), outcome
+    assert {"Kick", "Out", "Zwarte", "Piet", "Extinction", "Rebellion"} <= set(outcome.covered_terms)
+    other = analyse("Krijgen Greenpeace en Extinction Rebellion subsidie van het Rijk?", "nl")
+    missed = decide(index, other, [(answer, [(start, end)])], 10.0, "nl", ComposeConfig())  # type: ignore[arg-type]
+    assert missed.status == "partial" and missed.missing_terms == ("Greenpeace",)  # the rule still bites

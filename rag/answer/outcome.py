@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from rag.answer.features import holds
 from rag.answer.question import Asked, is_datelike
-from rag.answer.terms import Context, forms
+from rag.answer.terms import Context, defined_abbreviations, forms, with_defined
 from rag.index.store import Index
 from rag.ingest.sentences import sentence_spans
 from rag.settings import ComposeConfig
@@ -51,6 +51,7 @@ def passage_frame(index: Index, passage: Passage) -> str:
     parts = [passage.heading or "", passage.party or ""]
     if doc is not None:
         parts += [doc.title, doc.date or "", doc.meta.date_sent or "", doc.meta.date_received or ""]
+        parts.append(doc.meta.signatory or "")  # who speaks: "Minister van Justitie en Veiligheid"
     return "\n".join(parts)
 
 
@@ -89,7 +90,9 @@ def decide(
     if not groups or strength < config.threshold(lang):
         return Outcome("not_found")
     quotes = [(p, index.documents[p.doc_id].text[a:b]) for p, spans in groups for a, b in spans]
-    terms = [(t, f) for t in asked.key_terms if (f := forms(t, lang))]
+    cited = dict.fromkeys(p.doc_id for p, _ in groups)
+    defined = tuple(a for d in cited for a in defined_abbreviations(index.documents[d].text))
+    terms = [(t, with_defined(t, f, defined)) for t in asked.key_terms if (f := forms(t, lang))]
     context = Context("\n".join([q for _, q in quotes] + [passage_context(index, p) for p, _ in groups]))
     covered = tuple(t for t, f in terms if context.covers(f))
     missing = tuple(t for t, f in terms if not context.covers(f)) if config.key_term_rule else ()

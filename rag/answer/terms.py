@@ -79,6 +79,40 @@ def forms(term: str, lang: str) -> tuple[str, ...]:
     return ()
 
 
+SMALL_WORDS = {"en", "van", "de", "het", "der", "voor", "op", "and", "of", "the", "for"}
+DEFINITION = re.compile(r"((?:[^\W\d_][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9})\)")
+
+
+@lru_cache(maxsize=2048)
+def defined_abbreviations(text: str) -> tuple[tuple[str, str], ...]:
+    """(abbreviation, long name), folded, for each "Long Name (ABBR)" a document defines whose
+    capitals are the initials of the long name's words: "Kick Out Zwarte Piet (KOZP)",
+    "Justitie en Veiligheid (JenV)"."""
+    found: dict[str, str] = {}
+    for m in DEFINITION.finditer(text):
+        capitals = [c for c in m.group(2) if c.isupper()]
+        words = m.group(1).split()
+        named = [w for w in words if w.lower() not in SMALL_WORDS]
+        if len(capitals) < 2 or len(named) < len(capitals):
+            continue
+        tail = named[-len(capitals) :]
+        if all(w[0].upper() == c for w, c in zip(tail, capitals, strict=True)):
+            start = words.index(tail[0], max(0, len(words) - len(named) - 4))
+            found.setdefault(fold(m.group(2)), fold(" ".join(words[start:])))
+    return tuple(found.items())
+
+
+def with_defined(
+    term: str, term_forms: tuple[str, ...], defined: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    """`term`'s forms plus what the documents define as the same: the long name of an
+    abbreviation, the abbreviation of a long name the term is a word of."""
+    folded = fold(term)
+    extra = [long for abbr, long in defined if abbr == folded]
+    extra += [abbr for abbr, long in defined if len(folded) > 2 and folded in long.split()]
+    return tuple(dict.fromkeys((*term_forms, *extra)))
+
+
 def _stem(form: str) -> str:
     return form if " " in form or len(form) <= 4 else form[: max(4, len(form) - 3)]
 
