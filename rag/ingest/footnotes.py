@@ -5,6 +5,12 @@ next footnote number, and runs to the end of the page. It is only accepted when 
 marker is found in the body above it: a digit glued to a word or punctuation
 (``Servië?1``, ``bereikt.3``) or, failing that, to a number (``201913`` is 2019 + 13).
 The marker is replaced by MARKER so that later stages know where it stood.
+
+A PDF's glyphs tell which digits are drawn small and raised; the PDF loader puts RAISED
+before them. Such a marker is looked for first, whatever stands around it
+(``gesproken.³Toekomstige``, ``NIS2⁴ (Network``): no text rule can tell "NIS2" + 4 from
+"NIS24". A raised number with no footnote of that number on its page stays the digits it
+was.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass, replace
 from rag.ingest.lines import Line
 
 MARKER = "\ue000"  # private-use character: stands where a footnote marker was
+RAISED = "\ue003"  # private-use character: the PDF drew the number after it small and raised
 FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\)?\s+(\S.*)$")
 # Notes typed at the end of a Word letter as a numbered list ("1. Argos, …", "2) …").
 ENDNOTE_START = re.compile(r"^\s?(\d{1,3})[.)]?\s+(\S.*)$")
@@ -47,7 +54,10 @@ def _find_marker(
     word_glue_only: bool = False,
 ) -> tuple[int, int, int] | None:
     """First (line, start, end) of marker `number` in lines[lo:hi], preferring word glue."""
-    patterns = [re.compile(rf"(?<=[^\s\d{MARKER}/:=_-]){number}{_AFTER_MARKER}")]
+    patterns = [
+        re.compile(rf"{RAISED}{number}\)?(?!\d)"),
+        re.compile(rf"(?<=[^\s\d{MARKER}/:=_-]){number}{_AFTER_MARKER}"),
+    ]
     if not word_glue_only:
         patterns.append(re.compile(rf"{_AFTER_PUNCTUATION}{number}{_AFTER_MARKER}"))
         patterns.append(re.compile(rf"(?<=\b(?:19|20)\d\d){number}{_AFTER_MARKER}"))  # "201913"
@@ -134,7 +144,9 @@ def _split_block(
 def _mark(lines: list[Line], hit: tuple[int, int, int]) -> None:
     li, s, e = hit
     text = lines[li].text
-    lines[li] = replace(lines[li], text=text[:s] + MARKER + text[e:])
+    # A raised marker drawn against the next word ("gesproken.³Toekomstige") stood for a space.
+    space = " " if text[s] == RAISED and text[e : e + 1].isalnum() else ""
+    lines[li] = replace(lines[li], text=text[:s] + MARKER + space + text[e:])
 
 
 def _mark_missing(
@@ -213,4 +225,5 @@ def extract_footnotes(
         i = end
     if found:
         _mark_missing(lines, range(expected, expected + MAX_GAP), cursor, len(lines), found)
-    return lines, found
+    return [replace(line, text=line.text.replace(RAISED, "")) if RAISED in line.text else line
+            for line in lines], found  # fmt: skip

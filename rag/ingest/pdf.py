@@ -27,6 +27,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from rag.errors import RagError
 from rag.ingest.files import check_pdf_pages
+from rag.ingest.footnotes import RAISED
 from rag.ingest.lines import lines_from_pages, remove_field_errors
 from rag.ingest.pdf_glyphs import GlyphWatcher, glue_markers
 from rag.ingest.textfile import document_from_lines
@@ -109,13 +110,18 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
-def page_text(page: Any) -> str:
-    """The text of one pypdf page, lines in reading order, blank lines between paragraphs."""
+def page_text(page: Any, flag_raised: bool = False) -> str:
+    """The text of one pypdf page, lines in reading order, blank lines between paragraphs.
+
+    With `flag_raised`, every raised footnote number is preceded by RAISED (for the
+    footnote stage of the PDF loader; plain text for anyone else).
+    """
     tracker = _LineTracker()
     glyphs = GlyphWatcher()
     page.extract_text(visitor_text=tracker.visit, visitor_operand_before=glyphs.before)
     lines = _with_paragraph_gaps(tracker)
-    text = glue_markers("\n".join(line.rstrip() for line in lines), glyphs.markers)
+    text = "\n".join(line.rstrip() for line in lines)
+    text = glue_markers(text, glyphs.markers, RAISED if flag_raised else "")
     return _normalise(text)
 
 
@@ -161,8 +167,8 @@ def _damaged(path: Path, exc: Exception) -> PdfLoadError:
     )
 
 
-def extract_pages(path: Path, settings: IngestSettings | None = None) -> list[str]:
-    """The text of every page of a PDF (index 0 is page 1).
+def extract_pages(path: Path, settings: IngestSettings | None = None, flag_raised: bool = False) -> list[str]:
+    """The text of every page of a PDF (index 0 is page 1); `flag_raised` as in page_text.
 
     Raises PdfLoadError for damaged, truncated or encrypted files, and RagError for a PDF
     with more pages than the limits of `settings` allow.
@@ -179,7 +185,7 @@ def extract_pages(path: Path, settings: IngestSettings | None = None) -> list[st
             if "/Contents" in page and page.get_contents() is None:
                 # pypdf skips unreadable objects with a warning; a lost page is damage.
                 raise PdfReadError(f"the content of page {number} is missing")
-            pages.append(remove_field_errors(page_text(page)))
+            pages.append(remove_field_errors(page_text(page, flag_raised)))
         return pages
     except (FileNotDecryptedError, DependencyError) as exc:
         raise _encrypted(path, str(exc)) from exc
@@ -195,7 +201,7 @@ def load_pdf(path: Path, doc_id: str) -> list[Document]:
     Raises PdfLoadError when the file is damaged, truncated or encrypted, and when it
     has no text layer (a scan that needs OCR first).
     """
-    pages = extract_pages(path)
+    pages = extract_pages(path, flag_raised=True)
     if not pages:
         raise PdfLoadError(f"{path.name} has no pages.", "Check that the PDF is complete.")
     characters = sum(len("".join(text.split())) for text in pages)
