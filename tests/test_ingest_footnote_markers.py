@@ -82,3 +82,52 @@ def test_only_a_raised_number_with_a_note_of_its_number_is_a_marker() -> None:
     assert [(n.number, n.text) for n in notes] == [(3, "Richtlijn (EU) 2022/2555.")]
     assert lines[0].text == body[0]  # "artikel 3", "G20", "COVID-19", "2024" untouched
     assert lines[1].text == f"Zo geeft NIS2{MARKER} (Network) aan dat m2 telt."  # no note 2: digits stay
+
+
+@pytest.fixture(scope="module")
+def dog_bites() -> Document:
+    return load_file(DATA / "jenv-2023-10-18-bijtincidenten.docx")[0]
+
+
+@pytest.fixture(scope="module")
+def police_dogs() -> Document:
+    return load_file(DATA / "jenv-2024-08-26-politiehonden.docx")[0]
+
+
+def _answers_carry_no_note(doc: Document) -> None:
+    for passage in chunk_document(doc):
+        assert not URL.search(passage.text), passage.passage_id
+        assert not re.search(r"\[\d\]", passage.text), passage.passage_id
+
+
+def test_bracketed_notes_at_the_end_of_a_letter_are_footnotes(dog_bites: Document) -> None:
+    # "[1] https://…", "[2] https://…%20zegt%20de%20politie[3] https://…" … "[6] Kamerstuk …"
+    assert [f.number for f in dog_bites.footnotes] == ["1", "2", "3", "4", "5", "6"]
+    first, second, third = dog_bites.footnotes[:3]
+    assert first.text.startswith("https://www.nhnieuws.nl/nieuws/313687/twee-kinderen-gewond")
+    assert second.text.endswith("Dat%20zegt%20de%20politie")  # the next note no longer glued on
+    assert third.text.startswith("https://www.ad.nl/binnenland/overleden-baby-in-emmeloord")
+    assert dog_bites.footnotes[5].text == "Kamerstuk II 28286, nr. 1056"
+    # the markers "geraakt[1]," and "omgekomen [2]," are gone, with the space before them
+    question = dog_bites.text[: third.offset]
+    assert question.endswith("waarbij meerdere kinderen gewond zijn geraakt, een eigenaar is omgekomen, "
+                             "en zelfs een baby is overleden")  # fmt: skip
+    assert dog_bites.text[: first.offset].endswith("gewond zijn geraakt")
+    assert dog_bites.text.endswith("ten behoeve van een zorgvuldige beantwoording.")
+    _answers_carry_no_note(dog_bites)
+
+
+def test_bracketed_notes_next_to_words_own_footnotes(police_dogs: Document) -> None:
+    # Three typed notes ("? [1] [2]", "? [3]"; note 2 runs on in a paragraph ") https://…")
+    # and two of Word's own footnotes, in the order their markers stand.
+    assert [f.number for f in police_dogs.footnotes] == ["1", "2", "3", "1", "2"]
+    nos, rtv, schiedam = police_dogs.footnotes[:3]
+    assert nos.offset == rtv.offset
+    assert police_dogs.text[: nos.offset].endswith("tegen arrestatieteam in Dalfsen keerde overleden’?")
+    assert "(https://nos.nl/artikel/2521578-agent-schiet-op-politiehond" in nos.text
+    assert rtv.text.startswith("RTV Oost, 25 mei 2024")
+    assert "https://www.rtvoost.nl/nieuws/2371937/" in rtv.text
+    assert schiedam.text.endswith("https://schiedam24.nl/artikel/politie-legt-hondentraining-stil")
+    assert police_dogs.footnotes[3].text.startswith("Zie ook de Verzamelbrief dierenwelzijn")
+    assert police_dogs.text.endswith("om het gebruik van de politiehond toekomstbestendig te maken.")
+    _answers_carry_no_note(police_dogs)
