@@ -149,3 +149,20 @@ def test_a_heading_starts_the_part_it_heads() -> None:
     for passage in chunk_document(doc):
         last_line = passage.text.rsplit("\n", 1)[-1]
         assert last_line[-1] in ".?!:;)»”", (passage.passage_id, last_line)
+
+
+def test_a_table_reads_row_by_row(regenboog: Document) -> None:
+    # Answer 6 gives two tables of reports per year; the PDF tags each cell (/TH, /TD), and
+    # each row becomes a line of its own with its cells apart, not a run of numbers.
+    rows = [
+        "Grond | Meldingen in 2021 | Meldingen in 2022 | Meldingen in 2023",
+        "Geslacht(Trans) | 2 | 3 | 6",
+        "Seksuele gerichtheid | 10 | 14 | 34",
+        "TOTAAL | 12 | 17 | 40",
+    ]
+    assert "\n\n".join(rows) in regenboog.text
+    caption = "meegenomen in de cijfers))\n\nGrond | Meldingen in 2021"  # the caption is not a cell
+    assert caption in regenboog.text
+    answer = next(p for p in chunk_document(regenboog) if p.question_number == "6")
+    assert "\nSeksuele gerichtheid | 66 | 73 | 74" in answer.text
+    assert "Bijgaande cijfers zijn aangeleverd door Discriminatie.nl/Fryslân/Tumba:\n\n" in answer.text
