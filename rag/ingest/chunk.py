@@ -62,7 +62,7 @@ def _pack(text: str, units: list[Span], max_words: int) -> list[Span]:
     return [(g[0][0], g[-1][1]) for g in groups if g]
 
 
-def _is_title(text: str) -> bool:
+def is_heading_line(text: str) -> bool:
     """A heading printed on a line of its own: short, one line, no closing punctuation."""
     line = text.strip()
     return (
@@ -77,7 +77,7 @@ def _is_title(text: str) -> bool:
 def _headings_forward(text: str, groups: list[list[Span]]) -> None:
     """A part must not end with the heading of what the next part holds: move it over."""
     for k in range(len(groups) - 1):
-        while len(groups[k]) > 1 and _is_title(text[groups[k][-1][0] : groups[k][-1][1]]):
+        while len(groups[k]) > 1 and is_heading_line(text[groups[k][-1][0] : groups[k][-1][1]]):
             groups[k + 1].insert(0, groups[k].pop())
 
 
