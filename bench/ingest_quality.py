@@ -4,7 +4,9 @@
 
 Prints: answers paired with their question (against tests/data/pairing_gold.json when the
 folder is kamervragen-recent, and as the share of answers that found a question at all);
-passages containing page furniture; glued-word repairs and what is left (the full
+passages containing page furniture; footnotes separated and what is left in the text (note
+lists, markers glued to the next sentence, parts that end with the next part's heading);
+glued-word repairs and what is left (the full
 measurement is bench/glue_quality.py); signatory found; question-only documents and their
 kind; the hand-checked speaker sample (tests/data/speaker_sample.jsonl); the time of
 ingestion for 1,000 to 8,000 lines (CPU seconds, best of three).
@@ -27,6 +29,7 @@ if str(PROJECT_ROOT) not in sys.path:
 from bench.glue_quality import DEFAULT_FOLDER, labelled_precision, simulate  # noqa: E402
 from bench.glue_quality import SAMPLE as GLUE_SAMPLE  # noqa: E402
 from rag.ingest import Corpus, chunk_corpus, chunk_document, load_corpus, load_file  # noqa: E402
+from rag.ingest.chunk import is_heading_line  # noqa: E402
 from rag.ingest.glue import GlueRepair  # noqa: E402
 from rag.types import Document, Passage  # noqa: E402
 
@@ -76,6 +79,32 @@ def furniture(passages: list[Passage]) -> str:
     examples = "; ".join(f"{p.passage_id}: {FURNITURE.search(p.text).group(0)!r}" for p in bad[:5])  # type: ignore[union-attr]
     return f"passages containing page furniture: {len(bad)} of {len(passages)}" + (
         f" ({examples})" if bad else ""
+    )
+
+
+# A line of a footnote list left in the text: "[1] https://…", "2) AD, … (www.ad.nl/…)", ") https://…".
+NOTE_LINE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]|[()])?\s*\S*.{0,200}?(?:https?://|www\.)", re.M)
+NOTE_LIST_LINE = re.compile(r"^(?:\[\d{1,3}\]|\d{1,3}[.)]\s|[()]\s?https?://)", re.M)
+GLUED_MARKER = re.compile(r"[a-z][.?!»”][1-9]\d?(?=[A-Z][a-z])")  # "gesproken.3Toekomstige"
+
+
+def footnotes(corpus: Corpus, passages: list[Passage]) -> str:
+    """Footnotes separated, and the footnote text or markers that stayed in passages."""
+    separated = sum(len(d.footnotes) for d in corpus.documents)
+    answers = [p for p in passages if p.speaker == "cabinet"]
+    lists = [p.passage_id for p in passages if any(NOTE_LINE.match(m.group(0) + p.text[m.end() :])
+                                                   for m in NOTE_LIST_LINE.finditer(p.text))]  # fmt: skip
+    urls = sum(bool(re.search(r"https?://|www\.", p.text)) for p in answers)
+    glued = [p.passage_id for p in passages if GLUED_MARKER.search(p.text)]
+    ends = [(p, p.text.rsplit("\n", 1)[-1]) for p in passages if p.part < p.parts]
+    headed = [p.passage_id for p, last in ends if is_heading_line(last)]
+    return (
+        f"footnotes separated: {separated}; passages holding a footnote-list line: {len(lists)}"
+        + (f" ({', '.join(lists[:3])})" if lists else "")
+        + f"; cabinet passages with a URL in the text (inline citations included): {urls} of {len(answers)}"
+        + f"\nmarkers glued to the next sentence: {len(glued)}; parts ending with the next part's heading: "
+        + f"{len(headed)}"
+        + (f" ({', '.join((glued + headed)[:3])})" if glued or headed else "")
     )
 
 
@@ -183,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{folder}: {len(corpus.documents)} documents, {len(passages)} passages, {kinds} ({seconds:.1f} s)")
     print(pairing(corpus, folder))
     print(furniture(passages))
+    print(footnotes(corpus, passages))
     print(glue(corpus))
     print(signatory(corpus))
     print(question_only(corpus))

@@ -136,3 +136,33 @@ def test_text_extracted_without_pages_loses_no_footnote_and_keeps_no_footer(
     assert len(doc.qa_pairs) == 7 and doc.meta.identifier == "ah-tk-20232024-878"
     if not drop_blank_lines:  # without any blank line, the page break is not known
         assert "zijn we begonnen aan de landelijke uitrol van nieuwe digitale voorzieningen" in doc.text
+
+
+def test_a_heading_starts_the_part_it_heads() -> None:
+    # Answer 6 lists three advices under headings of their own; the answer is split in two
+    # parts, and "2. Specifieke adviezen …" heads the second, not the end of the first.
+    doc = _load("2271")
+    parts = [p for p in chunk_document(doc) if p.question_number == "6"]
+    assert [p.part for p in parts] == [1, 2]
+    assert parts[0].text.endswith("signalen over eetstoornissen vroegtijdig te herkennen.")
+    assert parts[1].text.startswith("2. Specifieke adviezen van de Gezondheidsraad t.a.v. comorbiditeit\n\n")
+    for passage in chunk_document(doc):
+        last_line = passage.text.rsplit("\n", 1)[-1]
+        assert last_line[-1] in ".?!:;)»”", (passage.passage_id, last_line)
+
+
+def test_a_table_reads_row_by_row(regenboog: Document) -> None:
+    # Answer 6 gives two tables of reports per year; the PDF tags each cell (/TH, /TD), and
+    # each row becomes a line of its own with its cells apart, not a run of numbers.
+    rows = [
+        "Grond | Meldingen in 2021 | Meldingen in 2022 | Meldingen in 2023",
+        "Geslacht(Trans) | 2 | 3 | 6",
+        "Seksuele gerichtheid | 10 | 14 | 34",
+        "TOTAAL | 12 | 17 | 40",
+    ]
+    assert "\n\n".join(rows) in regenboog.text
+    caption = "meegenomen in de cijfers))\n\nGrond | Meldingen in 2021"  # the caption is not a cell
+    assert caption in regenboog.text
+    answer = next(p for p in chunk_document(regenboog) if p.question_number == "6")
+    assert "\nSeksuele gerichtheid | 66 | 73 | 74" in answer.text
+    assert "Bijgaande cijfers zijn aangeleverd door Discriminatie.nl/Fryslân/Tumba:\n\n" in answer.text

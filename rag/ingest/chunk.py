@@ -29,6 +29,7 @@ from rag.settings import ChunkSettings
 from rag.types import Document, Footnote, Passage, Speaker
 
 Span = tuple[int, int]
+TITLE_MAX_WORDS = 14  # a heading line is at most this long ("2. Specifieke adviezen van … comorbiditeit")
 
 
 def _units(text: str, start: int, end: int, max_words: int) -> list[Span]:
@@ -57,7 +58,27 @@ def _pack(text: str, units: list[Span], max_words: int) -> list[Span]:
             words = 0
         groups[-1].append(unit)
         words += n
+    _headings_forward(text, groups)
     return [(g[0][0], g[-1][1]) for g in groups if g]
+
+
+def is_heading_line(text: str) -> bool:
+    """A heading printed on a line of its own: short, one line, no closing punctuation."""
+    line = text.strip()
+    return (
+        bool(line)
+        and "\n" not in line
+        and len(line.split()) <= TITLE_MAX_WORDS
+        and line[-1] not in ".?!:;,"
+        and (line[0].isupper() or line[0].isdigit())
+    )
+
+
+def _headings_forward(text: str, groups: list[list[Span]]) -> None:
+    """A part must not end with the heading of what the next part holds: move it over."""
+    for k in range(len(groups) - 1):
+        while len(groups[k]) > 1 and is_heading_line(text[groups[k][-1][0] : groups[k][-1][1]]):
+            groups[k + 1].insert(0, groups[k].pop())
 
 
 def _merge_small(text: str, spans: list[Span], min_words: int, max_words: int) -> list[Span]:

@@ -5,6 +5,12 @@ next footnote number, and runs to the end of the page. It is only accepted when 
 marker is found in the body above it: a digit glued to a word or punctuation
 (``Servië?1``, ``bereikt.3``) or, failing that, to a number (``201913`` is 2019 + 13).
 The marker is replaced by MARKER so that later stages know where it stood.
+
+A PDF's glyphs tell which digits are drawn small and raised; the PDF loader puts RAISED
+before them. Such a marker is looked for first, whatever stands around it
+(``gesproken.³Toekomstige``, ``NIS2⁴ (Network``): no text rule can tell "NIS2" + 4 from
+"NIS24". A raised number with no footnote of that number on its page stays the digits it
+was.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from dataclasses import dataclass, replace
 from rag.ingest.lines import Line
 
 MARKER = "\ue000"  # private-use character: stands where a footnote marker was
+RAISED = "\ue003"  # private-use character: the PDF drew the number after it small and raised
 FOOTNOTE_START = re.compile(r"^\s?(\d{1,3})\)?\s+(\S.*)$")
-# Notes typed at the end of a Word letter as a numbered list ("1. Argos, …", "2) …").
-ENDNOTE_START = re.compile(r"^\s?(\d{1,3})[.)]?\s+(\S.*)$")
+# Notes typed at the end of a Word letter as a numbered list ("1. Argos, …", "2) …", "[3] …").
+ENDNOTE_START = re.compile(r"^\s?\[?(\d{1,3})[.)\]]?\s+(\S.*)$")
+# Where a pasted list of "[N]" notes runs one note into the next: "…%20politie[3] https://…".
+_NEXT_BRACKET_NOTE = re.compile(r"(?<=\S)(?=\[\d{1,3}\]\s)")
 STRUCTURE_LINE = re.compile(r"^\s*(Vraag|Vragen|Antwoord)\b")
 _AFTER_MARKER = r"\)?(?=[\s.,;:)\]’”'\"?!]|$)"  # "Servië?1", "gedrag2)"
 # A bare number after a question or sentence, as the Aanhangsel layout prints it: "»? 1 Zo ja".
@@ -45,9 +54,25 @@ def _find_marker(
     hi: int,
     min_page: int,
     word_glue_only: bool = False,
+    bracket: bool = False,
 ) -> tuple[int, int, int] | None:
-    """First (line, start, end) of marker `number` in lines[lo:hi], preferring word glue."""
-    patterns = [re.compile(rf"(?<=[^\s\d{MARKER}/:=_-]){number}{_AFTER_MARKER}")]
+    """First (line, start, end) of marker `number` in lines[lo:hi], preferring word glue.
+
+    A note typed as "[N] …" is referenced as "[N]" (``geraakt[1],``, ``omgekomen [2],``); the
+    space before the bracket goes with the marker. Such notes close a whole letter, so their
+    markers are looked for in all of it.
+    """
+    if bracket:
+        pattern = re.compile(rf"\s?\[{number}\]")
+        for i in range(lo[0], hi):
+            m = pattern.search(lines[i].text, lo[1] if i == lo[0] else 0)
+            if m:
+                return i, m.start(), m.end()
+        return None
+    patterns = [
+        re.compile(rf"{RAISED}{number}\)?(?!\d)"),
+        re.compile(rf"(?<=[^\s\d{MARKER}/:=_-]){number}{_AFTER_MARKER}"),
+    ]
     if not word_glue_only:
         patterns.append(re.compile(rf"{_AFTER_PUNCTUATION}{number}{_AFTER_MARKER}"))
         patterns.append(re.compile(rf"(?<=\b(?:19|20)\d\d){number}{_AFTER_MARKER}"))  # "201913"
@@ -116,25 +141,38 @@ def _split_block(
     notes: list[tuple[int, list[str]]] = []
     expected = first
     seen_urls: set[str] = set()
-    for line in lines[start:end]:
-        m = pattern.match(line.text)
+    bracket = _is_bracket_note(lines[start].text)
+    for text in (t for line in lines[start:end] for t in _pieces(line.text, bracket)):
+        m = pattern.match(text)
         if m and int(m.group(1)) == expected:
             notes.append((expected, [m.group(2)]))
             expected += 1
-        elif notes and line.text.strip():
-            stripped = line.text.strip()
+        elif notes and text.strip():
+            stripped = text.strip()
             if re.fullmatch(r"https?://\S+", stripped) and any(stripped in u for u in seen_urls):
                 continue  # link annotations repeated under the notes
-            notes[-1][1].append(line.text)
+            notes[-1][1].append(text)
         for url in re.findall(r"https?://\S+", _join_footnote_lines(notes[-1][1]) if notes else ""):
             seen_urls.add(url)
     return [RawFootnote(n, _join_footnote_lines(parts)) for n, parts in notes]
 
 
-def _mark(lines: list[Line], hit: tuple[int, int, int]) -> None:
+def _is_bracket_note(text: str) -> bool:
+    return text.lstrip().startswith("[")
+
+
+def _pieces(text: str, bracket: bool) -> list[str]:
+    return _NEXT_BRACKET_NOTE.split(text) if bracket else [text]
+
+
+def _mark(lines: list[Line], hit: tuple[int, int, int]) -> int:
+    """Put MARKER in the marker's place; return how much longer the line got (usually < 0)."""
     li, s, e = hit
     text = lines[li].text
-    lines[li] = replace(lines[li], text=text[:s] + MARKER + text[e:])
+    # A raised marker drawn against the next word ("gesproken.³Toekomstige") stood for a space.
+    space = " " if text[s] == RAISED and text[e : e + 1].isalnum() else ""
+    lines[li] = replace(lines[li], text=text[:s] + MARKER + space + text[e:])
+    return 1 + len(space) - (e - s)
 
 
 def _mark_missing(
@@ -185,10 +223,11 @@ def extract_footnotes(
             i += 1
             continue
         notes = _split_block(lines, i, end, first, start_pattern)
+        bracket = endnotes and _is_bracket_note(lines[i].text)
         located = []
         probe = cursor
         for note in notes:
-            hit = _find_marker(lines, note.number, probe, i, lines[i].page - 1)
+            hit = _find_marker(lines, note.number, probe, i, lines[i].page - 1, bracket=bracket)
             if hit is None:
                 break
             located.append((note, hit))
@@ -197,10 +236,12 @@ def extract_footnotes(
             i += 1
             continue
         _mark_missing(lines, range(expected, first), cursor, located[0][1][0] + 1, found)
-        for note, hit in located:
-            _mark(lines, hit)
+        shift: dict[int, int] = {}  # markers found on one line ("? [1] [2]"): later ones move
+        for note, (li, s, e) in located:
+            moved = shift.get(li, 0)
+            shift[li] = moved + _mark(lines, (li, s + moved, e + moved))
             found.append(note)
-        cursor = (located[-1][1][0], located[-1][1][1] + 1)
+            cursor = (li, s + moved + 1)
         orphans = notes[len(located) :]
         if orphans:  # notes whose marker is lost: attach them to the text just above the block
             above = next(j for j in range(i - 1, -1, -1) if not lines[j].blank)
@@ -213,4 +254,5 @@ def extract_footnotes(
         i = end
     if found:
         _mark_missing(lines, range(expected, expected + MAX_GAP), cursor, len(lines), found)
-    return lines, found
+    return [replace(line, text=line.text.replace(RAISED, "")) if RAISED in line.text else line
+            for line in lines], found  # fmt: skip

@@ -27,8 +27,10 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
 from rag.errors import RagError
 from rag.ingest.files import check_pdf_pages
+from rag.ingest.footnotes import RAISED
 from rag.ingest.lines import lines_from_pages, remove_field_errors
 from rag.ingest.pdf_glyphs import GlyphWatcher, glue_markers
+from rag.ingest.pdf_tables import CELL_SEPARATOR, TableCells
 from rag.ingest.textfile import document_from_lines
 from rag.settings import IngestSettings
 from rag.types import Document
@@ -50,22 +52,39 @@ class _LineTracker:
     lines: list[str] = field(default_factory=lambda: [""])
     ys: list[float | None] = field(default_factory=lambda: [None])
     sizes: list[float] = field(default_factory=list)
+    cells: TableCells | None = None  # which table cell the text is in (rag.ingest.pdf_tables)
+    row_of: dict[int, int] = field(default_factory=dict)  # line index -> table row it shows
+    last_cell: tuple[int, int] | None = None
 
     def visit(self, text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
         # Position and scale on the page: text matrix x current transformation matrix.
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         scale = math.hypot(tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
         height = abs(float(size or 0)) * scale
+        cell = self.cells.current() if self.cells is not None else None
         for k, piece in enumerate(text.split("\n")):
             if k:
                 self.lines.append("")
                 self.ys.append(None)
+            if cell is not None and piece.strip():
+                piece = self._cell_text(piece, cell)
             if piece.strip() and self.ys[-1] is None:
                 self.ys[-1] = y
                 self.sizes.append(height)
             elif self._is_marker(piece, y, height):
                 piece = piece.strip()  # pypdf put a space before a raised footnote number
             self.lines[-1] += piece
+
+    def _cell_text(self, piece: str, cell: tuple[int, int]) -> str:
+        """A table cell's text; a cell after the first of its row starts with CELL_SEPARATOR."""
+        self.row_of[len(self.lines) - 1] = cell[0]
+        if cell == self.last_cell:
+            return piece
+        self.last_cell = cell
+        if cell[1] > 1 and self.lines[-1].strip():
+            self.lines[-1] = self.lines[-1].rstrip()
+            return CELL_SEPARATOR + piece.lstrip()
+        return piece
 
     def _is_marker(self, piece: str, y: float, height: float) -> bool:
         """A small, raised number on a line that started in a larger font: `Servië?¹`."""
@@ -77,7 +96,8 @@ class _LineTracker:
 
 
 def _with_paragraph_gaps(tracker: _LineTracker) -> list[str]:
-    """Insert a blank line wherever the vertical gap to the previous line is unusually large.
+    """Insert a blank line wherever the vertical gap to the previous line is unusually large,
+    and around every table row (a row is a paragraph of its own).
 
     The usual line step is the median step, but at most 1.5 times the median font size:
     on a short page with many blank lines the median step is itself a paragraph gap.
@@ -91,13 +111,18 @@ def _with_paragraph_gaps(tracker: _LineTracker) -> list[str]:
         usual = min(usual, 1.5 * font)
     out: list[str] = []
     previous_y: float | None = None
-    for text, y in zip(tracker.lines, tracker.ys, strict=True):
+    previous_row: int | None = None
+    for index, (text, y) in enumerate(zip(tracker.lines, tracker.ys, strict=True)):
         gap = abs(y - previous_y) if y is not None and previous_y is not None else 0.0
-        if gap > GAP_FACTOR * usual and out and out[-1].strip():
+        row = tracker.row_of.get(index)
+        new_row = bool(text.strip()) and row != previous_row
+        if (gap > GAP_FACTOR * usual or new_row) and out and out[-1].strip():
             out.append("")
         out.append(text)
         if y is not None:
             previous_y = y
+        if text.strip():
+            previous_row = row
     return out
 
 
@@ -109,13 +134,24 @@ def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
 
 
-def page_text(page: Any) -> str:
-    """The text of one pypdf page, lines in reading order, blank lines between paragraphs."""
-    tracker = _LineTracker()
+def page_text(page: Any, flag_raised: bool = False) -> str:
+    """The text of one pypdf page, lines in reading order, blank lines between paragraphs.
+
+    With `flag_raised`, every raised footnote number is preceded by RAISED (for the
+    footnote stage of the PDF loader; plain text for anyone else).
+    """
+    cells = TableCells()
+    tracker = _LineTracker(cells=cells)
     glyphs = GlyphWatcher()
-    page.extract_text(visitor_text=tracker.visit, visitor_operand_before=glyphs.before)
+
+    def before(operator: bytes, operands: list[Any], cm: Any, tm: Any) -> None:
+        cells.before(operator, operands)
+        glyphs.before(operator, operands, cm, tm)
+
+    page.extract_text(visitor_text=tracker.visit, visitor_operand_before=before)
     lines = _with_paragraph_gaps(tracker)
-    text = glue_markers("\n".join(line.rstrip() for line in lines), glyphs.markers)
+    text = "\n".join(line.rstrip() for line in lines)
+    text = glue_markers(text, glyphs.markers, RAISED if flag_raised else "")
     return _normalise(text)
 
 
@@ -161,8 +197,8 @@ def _damaged(path: Path, exc: Exception) -> PdfLoadError:
     )
 
 
-def extract_pages(path: Path, settings: IngestSettings | None = None) -> list[str]:
-    """The text of every page of a PDF (index 0 is page 1).
+def extract_pages(path: Path, settings: IngestSettings | None = None, flag_raised: bool = False) -> list[str]:
+    """The text of every page of a PDF (index 0 is page 1); `flag_raised` as in page_text.
 
     Raises PdfLoadError for damaged, truncated or encrypted files, and RagError for a PDF
     with more pages than the limits of `settings` allow.
@@ -179,7 +215,7 @@ def extract_pages(path: Path, settings: IngestSettings | None = None) -> list[st
             if "/Contents" in page and page.get_contents() is None:
                 # pypdf skips unreadable objects with a warning; a lost page is damage.
                 raise PdfReadError(f"the content of page {number} is missing")
-            pages.append(remove_field_errors(page_text(page)))
+            pages.append(remove_field_errors(page_text(page, flag_raised)))
         return pages
     except (FileNotDecryptedError, DependencyError) as exc:
         raise _encrypted(path, str(exc)) from exc
@@ -195,7 +231,7 @@ def load_pdf(path: Path, doc_id: str) -> list[Document]:
     Raises PdfLoadError when the file is damaged, truncated or encrypted, and when it
     has no text layer (a scan that needs OCR first).
     """
-    pages = extract_pages(path)
+    pages = extract_pages(path, flag_raised=True)
     if not pages:
         raise PdfLoadError(f"{path.name} has no pages.", "Check that the PDF is complete.")
     characters = sum(len("".join(text.split())) for text in pages)

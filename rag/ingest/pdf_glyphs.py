@@ -121,8 +121,12 @@ class GlyphWatcher:
         return match.group(1) if small and raised else None
 
 
-def glue_markers(text: str, markers: list[RaisedMarker]) -> str:
-    """Glue each raised marker to the word before it: "provincies? 2 Zo" -> "provincies?2 Zo"."""
+def glue_markers(text: str, markers: list[RaisedMarker], flag: str = "") -> str:
+    """Glue each raised marker to the word before it: "provincies? 2 Zo" -> "provincies?2 Zo".
+
+    With `flag`, the number is preceded by it ("NIS2" + flag + "4"), so that the footnote
+    stage knows for certain which digits were raised (rag.ingest.footnotes.RAISED).
+    """
     cursor = 0
     for marker in markers:
         before = marker.before.rstrip()
@@ -139,7 +143,7 @@ def glue_markers(text: str, markers: list[RaisedMarker]) -> str:
         found = re.compile(pattern).search(text, cursor)
         if found is None:
             continue
-        glued = before + marker.number
+        glued = before + flag + marker.number
         text = text[: found.start()] + glued + text[found.end() :]
         cursor = found.start() + len(glued)
     return text
