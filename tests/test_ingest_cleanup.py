@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from rag.ingest.decode import DOUBLE_ENCODED_BOM, UndecodableFile, decode_text
@@ -151,6 +153,7 @@ def test_sentences_respect_dutch_abbreviations_and_initials():
         (DOUBLE_ENCODED_BOM + b"\xef\xbb\xbf" + b"x", "x"),
         ("Servië – € 44".encode("cp1252"), "Servië – € 44"),
         ("Servië".encode("utf-16"), "Servië"),
+        ("Vraag 1\r\nAntwoord".encode("utf-16"), "Vraag 1\nAntwoord"),
         (b"a\r\nb\rc", "a\nb\nc"),
     ],
 )
@@ -161,3 +164,7 @@ def test_decode_text(data, expected):
 def test_decode_refuses_binary():
     with pytest.raises(UndecodableFile, match="binary"):
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "image.txt")
+    noise = random.Random(0).randbytes(4000)
+    for like_utf16 in (b"\xff\xfe\x00\x00junk", b"\xff\xfe" + noise, b"\xfe\xff" + noise, b"\xff\xfeabc"):
+        with pytest.raises(UndecodableFile, match="binary"):  # binary bytes that begin like a BOM
+            decode_text(like_utf16, "data.txt")

@@ -91,3 +91,24 @@ def test_the_limits_come_from_the_environment_and_are_checked(monkeypatch: pytes
         IngestSettings()
     with pytest.raises(RagError, match="max_file_mb must be a positive whole number"):
         IngestSettings(max_file_mb=0, max_lines=10)
+
+
+def test_a_sentence_longer_than_a_passage_is_cut_into_bounded_passages(tmp_path: Path) -> None:
+    """A line of base64 (4 MB, no space) and a run-on page without a full stop (3,000 words):
+    bounded passages whose offsets rebuild the text, instead of one passage of the whole file."""
+    import base64
+
+    rng = random.Random(5)
+    blob = base64.b64encode(rng.randbytes(3_000_000)).decode()
+    (tmp_path / "blob.txt").write_text(blob + "\n", encoding="utf-8")
+    runon = " ".join(rng.choice(WORDS) for _ in range(3000))
+    (tmp_path / "runon.txt").write_text(runon + "\n", encoding="utf-8")
+    for name, most_words in (("blob.txt", 2), ("runon.txt", 300)):
+        doc = load_file(tmp_path / name)[0]
+        passages = chunk_document(doc)
+        assert len(passages) > 10, name
+        assert max(len(p.text) for p in passages) <= 8_000, name
+        assert max(len(p.text.split()) for p in passages) <= most_words, name
+        assert all(doc.text[p.start : p.end] == p.text for p in passages)
+        covered = "".join(doc.text[p.start : p.end] for p in passages)
+        assert "".join(covered.split()) == "".join(doc.text.split())  # nothing left out

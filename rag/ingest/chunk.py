@@ -13,7 +13,8 @@
 * Other text is chunked along headings and paragraphs: the cabinet's (letters, reports,
   notices, covering letters), ``other`` for proceedings and for a paragraph that is wholly
   a quotation. The preamble of an answers, questions or notice document is metadata, not a
-  passage. Sentences are never cut.
+  passage. Sentences are never cut, unless one is longer than a passage (a run-on OCR page,
+  a line of base64): then at word boundaries, and a word longer than a passage by characters.
 """
 
 from __future__ import annotations
@@ -32,28 +33,62 @@ Span = tuple[int, int]
 TITLE_MAX_WORDS = 14  # a heading line is at most this long ("2. Specifieke adviezen van … comorbiditeit")
 
 
+CHARS_PER_WORD = 16  # a passage holds at most max_words * this many characters
+
+
 def _units(text: str, start: int, end: int, max_words: int) -> list[Span]:
     """Paragraphs of text[start:end]; paragraphs longer than max_words become sentences."""
     units: list[Span] = []
     for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text[start:end]):
         s, e = start + m.start(), start + m.end()
-        if count_words(text[s:e]) > max_words:
-            units.extend(sentence_spans(text, s, e))
+        if count_words(text[s:e]) > max_words or e - s > max_words * CHARS_PER_WORD:
+            for a, b in sentence_spans(text, s, e):
+                units.extend(_cut(text, a, b, max_words))
         else:
             units.append((s, e))
     return units
 
 
+def _size(text: str, start: int, end: int) -> float:
+    """A unit's size in words, where a long run of characters without spaces counts too."""
+    return max(count_words(text[start:end]), (end - start) / CHARS_PER_WORD)
+
+
+def _cut(text: str, start: int, end: int, max_words: int) -> list[Span]:
+    """A sentence longer than a passage in pieces of at most max_words words (and characters);
+    any other sentence whole."""
+    limit = max_words * CHARS_PER_WORD
+    if count_words(text[start:end]) <= max_words and end - start <= limit:
+        return [(start, end)]
+    pieces: list[Span] = []
+    first, last, words = -1, -1, 0
+    for m in re.finditer(r"\S+", text[start:end]):
+        a, b = start + m.start(), start + m.end()
+        if first >= 0 and (words == max_words or b - first > limit):
+            pieces.append((first, last))
+            first, words = -1, 0
+        while b - a > limit:  # a "word" longer than a passage
+            pieces.append((a, a + limit))
+            a += limit
+        if first < 0:
+            first = a
+        last, words = b, words + 1
+    if first >= 0:
+        pieces.append((first, last))
+    return pieces
+
+
 def _pack(text: str, units: list[Span], max_words: int) -> list[Span]:
     """Group consecutive units into balanced parts of at most ~max_words."""
-    total = sum(count_words(text[s:e]) for s, e in units)
+    sizes = [_size(text, s, e) for s, e in units]
+    total = sum(sizes)
     parts = max(1, math.ceil(total / max_words))
     target = total / parts
     groups: list[list[Span]] = [[]]
     words = 0
-    for unit in units:
-        n = count_words(text[unit[0] : unit[1]])
-        if groups[-1] and words + n > target * 1.15 and len(groups) < parts + 2:
+    for unit, n in zip(units, sizes, strict=True):
+        over = words + n > target * 1.15 and len(groups) < parts + 2
+        if groups[-1] and (over or words + n > max_words * 1.5):
             groups.append([])
             words = 0
         groups[-1].append(unit)
@@ -87,10 +122,8 @@ def _merge_small(text: str, spans: list[Span], min_words: int, max_words: int) -
     for span in spans:
         if out:
             prev = out[-1]
-            small = count_words(text[span[0] : span[1]]) < min_words or (
-                count_words(text[prev[0] : prev[1]]) < min_words
-            )
-            if small and count_words(text[prev[0] : span[1]]) <= max_words:
+            small = _size(text, *span) < min_words or _size(text, *prev) < min_words
+            if small and _size(text, prev[0], span[1]) <= max_words:
                 out[-1] = (prev[0], span[1])
                 continue
         out.append(span)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
 from rag.errors import RagError
 
@@ -47,16 +48,35 @@ def decode_text(data: bytes, name: str = "file") -> str:
     for bom, codec in zip(_UTF16_BOMS, ("utf-16-le", "utf-16-be"), strict=True):
         if data.startswith(bom):
             text = data[len(bom) :].decode(codec, errors="replace")
-            return text.lstrip("\ufeff")
+            if len(data) % 2 or _binary_text(text):  # binary bytes that happen to start like a BOM
+                raise _binary(name)
+            return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     data = strip_boms(data)
     if looks_binary(data):
-        raise UndecodableFile(
-            f"{name} looks like a binary file, not text.",
-            "Give plain text (.txt), PDF (.pdf) or KOOP XML (.xml) files.",
-        )
+        raise _binary(name)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     # A BOM that survived as text (e.g. decoded twice) is never content.
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+ODD = ("Co", "Cn", "Cs")  # private use, unassigned, surrogates: what random bytes decode to
+CONTROLS = frozenset(chr(c) for c in range(32)) - set("\t\n\f\r")
+
+
+def _binary_text(text: str) -> bool:
+    """Decoded text with NULs, or many control, private, unassigned or undecodable characters."""
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    odd = sum(1 for c in sample if c == "\ufffd" or unicodedata.category(c) in ODD or c in CONTROLS)
+    return bool(sample) and odd / len(sample) > 0.05
+
+
+def _binary(name: str) -> UndecodableFile:
+    return UndecodableFile(
+        f"{name} looks like a binary file, not text.",
+        "Give plain text (.txt), PDF (.pdf) or KOOP XML (.xml) files.",
+    )
