@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rag.answer.compose import Composer
 from rag.answer.rerank import Reranker
 from rag.embed import Embedder, load_embedder
+from rag.errors import RagError
 from rag.index.embedding import check_embedding
 from rag.index.store import Index, check_model, index_exists, load_index
 from rag.retrieve import Filters, RetrievalConfig, Retriever
@@ -109,6 +110,11 @@ class Pipeline:
         a bad top_k, mode or filter, a history that is not a bounded list of questions).
         """
         asked = ask_request(question, top_k=top_k, mode=mode, filters=filters, history=history)
+        if progress is not None and not callable(progress):
+            raise RagError(
+                f"progress must be a function that takes a stage name, got {type(progress).__name__}.",
+                "Pass a callable such as print, or leave progress out.",
+            )
         report = progress or (lambda stage: None)
         report("search")
         context = asked.history if is_follow_up(asked.question, asked.history) else ()

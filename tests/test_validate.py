@@ -9,6 +9,7 @@ and never "internal error", `{"error": null}` or a traceback.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -88,6 +89,21 @@ def test_a_filters_object_and_the_pipeline_are_checked_too(hostile_pipeline):
     shared = SharedPipeline(hostile_pipeline, workers=2)
     with pytest.raises(RagError, match="Earlier question 2 of the history must be text"):
         shared.ask("Waarom?", history=["Frontex", None])
+    with pytest.raises(RagError, match="progress must be a function that takes a stage name, got int"):
+        hostile_pipeline.ask("Frontex", progress=5)  # type: ignore[arg-type]
+
+
+def test_a_document_filter_naming_no_document_of_the_index_says_so(hostile_pipeline, app_url):
+    """A typo or a path in `doc_ids` is an error naming it, not an empty "not found"."""
+    known = sorted(hostile_pipeline.documents)[0]
+    for wrong in ("../../etc/passwd", known + "x"):
+        for call in (hostile_pipeline.ask, hostile_pipeline.search):
+            with pytest.raises(RagError, match=f"No document '{re.escape(wrong)}' in this index"):
+                call("Frontex", filters=Filters(doc_ids=(known, wrong)))
+    assert hostile_pipeline.ask("Frontex", filters=Filters(doc_ids=(known,))).question == "Frontex"
+    stream = raw_ask(app_url, request_for("doc_ids", ["../../etc/passwd"]))
+    assert "event: error" in stream and "No document '../../etc/passwd' in this index" in stream
+    assert "Fix:" in stream and "Internal error" not in stream
 
 
 def raw_ask(url: str, data: list[object]) -> str:

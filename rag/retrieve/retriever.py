@@ -129,6 +129,12 @@ class Retriever:
         """
         return self.retrieve(self.query(question), top_k=top_k, mode=mode, filters=filters).hits
 
+    def _check_documents(self, doc_ids: tuple[str, ...]) -> None:
+        """A document filter names documents of this index (a typo is an error, not "nothing found")."""
+        for doc_id in doc_ids:
+            if doc_id not in self.index.documents:
+                raise _unknown_document(doc_id, sorted(self.index.documents))
+
     def retrieve(
         self,
         query: Query,
@@ -142,6 +148,8 @@ class Retriever:
         mode = mode or self.config.mode
         if mode not in MODES:
             raise RagError(f"Unknown retrieval mode '{mode}'.", f"Use one of: {', '.join(MODES)}.")
+        if filters:
+            self._check_documents(filters.doc_ids)
         allowed = self.filter_columns.allowed(filters) if filters else None
         k = max(self.config.candidates, top_k)
         dense: dict[int, float] = {}
@@ -191,6 +199,14 @@ class Retriever:
             for rank, row in enumerate(sorted(scores, key=lambda r: (-scores[r], r)), start=1):
                 fused[row] = fused.get(row, 0.0) + weight / (cfg.rrf_k + rank)
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _unknown_document(doc_id: str, known: list[str]) -> RagError:
+    example = f" (e.g. '{known[0]}')" if known else ""
+    return RagError(
+        f"No document '{doc_id[:200]}' in this index.",
+        f"Use a document id that `python -m rag ingest` lists{example}, or leave the document filter out.",
+    )
 
 
 def _drifted(dense: dict[int, float], lexical: dict[int, float], depth: int) -> bool:
