@@ -295,8 +295,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     auth = parse_auth(args.auth) if args.auth else None
     if not 1 <= args.port <= 65535:
         raise RagError(f"--port must be between 1 and 65535, got {args.port}.", "Use e.g. --port 7860.")
-    from ui.app import build_app, launch_app  # imported lazily: Gradio takes seconds to load
+    from ui.app import build_app, check_address, launch_app  # imported lazily: Gradio takes seconds
     from ui.server import one_thread_per_answer
+
+    check_address(args.host, args.port)  # a wrong address fails now, not after loading the index
 
     config = _config(args)
     if index_exists(config.index_dir):

@@ -201,8 +201,19 @@ def test_a_taken_port_is_a_clear_error(hostile_pipeline):
         sock.listen()
         port = sock.getsockname()[1]
         app = build_app(hostile_pipeline)
-        with pytest.raises(RagError, match=f"Cannot serve on 127.0.0.1:{port}.*--port"):
+        with pytest.raises(RagError, match=f"127.0.0.1:{port}: port {port} is in use.*--port"):
             launch_app(app, port=port)
+
+
+def test_an_address_that_is_not_this_machines_is_a_clear_error(capsys):
+    """Gradio reports every bind failure as "Cannot find empty port"; the CLI says what is wrong
+    before it loads the index."""
+    assert run(["serve", "--host", "192.0.2.1", "--port", "7999"]) == 2  # TEST-NET-1, never local
+    err = capsys.readouterr().err
+    assert "Cannot serve on 192.0.2.1:7999: 192.0.2.1 is not an address of this machine" in err
+    assert "Fix: Use --host 127.0.0.1" in err and "Loading the index" not in err
+    assert run(["serve", "--host", "no-such-host.invalid", "--port", "7999"]) == 2
+    assert "'no-such-host.invalid' is no host name or address this machine knows" in capsys.readouterr().err
 
 
 def test_serve_rejects_a_malformed_auth_before_loading_anything(capsys):

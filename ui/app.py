@@ -8,8 +8,10 @@ otherwise, no files served from the project, no external fonts). Nothing happens
 
 from __future__ import annotations
 
+import errno
 import inspect
 import logging
+import socket
 from collections.abc import Iterable
 from typing import Any
 
@@ -167,6 +169,32 @@ class KabinetBlocks(gr.Blocks):
         super().validate_inputs(block_fn, inputs)
 
 
+def check_address(host: str, port: int) -> None:
+    """Bind `host:port` once, so that a wrong address gets its own message (Gradio reports any
+    failure as "Cannot find empty port")."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except socket.gaierror as exc:
+        raise RagError(
+            f"Cannot serve on {host}:{port}: '{host}' is no host name or address this machine knows.",
+            "Use --host 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its addresses.",
+        ) from exc
+    except OSError as exc:
+        if exc.errno == errno.EADDRNOTAVAIL:
+            what = f"{host} is not an address of this machine"
+            fix = "Use --host 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its addresses."
+        elif exc.errno == errno.EACCES:
+            what = f"port {port} needs administrator rights"
+            fix = "Use a port above 1023, e.g. --port 7860."
+        else:
+            what = f"port {port} is in use" if exc.errno == errno.EADDRINUSE else str(exc)
+            fix = "Choose another port with --port (or stop the program that uses this one)."
+        raise RagError(f"Cannot serve on {host}:{port}: {what}.", fix) from exc
+
+
 def launch_app(
     app: gr.Blocks,
     *,
@@ -183,8 +211,9 @@ def launch_app(
     `allowed_hosts`, for a proxy) from its own origin, on the routes the app needs (ui.guard);
     takes no uploads, loads nothing from other sites, closes connections whose headers take
     longer than `header_timeout` seconds, slows failed logins (ui.server, ui.login).
-    Raises RagError when the address is taken.
+    Raises RagError when the address is taken or is not one of this machine's.
     """
+    check_address(host, port)
     try:
         _, url, _ = app.launch(
             server_name=host,
