@@ -57,7 +57,8 @@ class QuestionTokenizer:
         plain (`is_plain`) or starts with what normalises to a space or to nothing."""
         if not is_plain(text) or text[:1].translate(self.norm) in ("", " "):
             return None
-        if not prompt.endswith(" ") or prompt[:-1].translate(self.norm) != prompt[:-1] or " " in prompt[:-1]:
+        word = prompt[:-1]
+        if not prompt.endswith(" ") or not word or word.translate(self.norm) != word or " " in word:
             return None  # the prompt must be one word and a space, so its tokens are easy to find
         normalised = _SPACES.sub(" ", (prompt + text).translate(self.norm))
         pieces, ends = self._viterbi(METASPACE + normalised.replace(" ", METASPACE))
