@@ -30,6 +30,9 @@ CSS = """
   overflow-wrap: anywhere; word-break: normal; }
 .kr-answer p, .kr-user p, .kr-error p { margin: 0.25em 0; }
 #kr-chat .placeholder { padding: 1em 1.4em; text-align: left; max-width: 46em; }
+/* Gradio marks the chat "Error" when Stop cancels the answer under way; the handlers show every
+   real error in the chat itself (and Gradio's own failures still come as a toast) */
+#kr-chat .clear-status, #kr-chat span.error { display: none !important; }
 :is(button, a, summary, [tabindex]):focus-visible { outline: 3px solid var(--kr-accent) !important;
   outline-offset: 2px; }
 .kr-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
