@@ -85,12 +85,12 @@ def _pack(text: str, units: list[Span], max_words: int) -> list[Span]:
     parts = max(1, math.ceil(total / max_words))
     target = total / parts
     groups: list[list[Span]] = [[]]
-    words = 0
+    words = 0.0
     for unit, n in zip(units, sizes, strict=True):
         over = words + n > target * 1.15 and len(groups) < parts + 2
         if groups[-1] and (over or words + n > max_words * 1.5):
             groups.append([])
-            words = 0
+            words = 0.0
         groups[-1].append(unit)
         words += n
     _headings_forward(text, groups)
