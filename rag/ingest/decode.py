@@ -10,7 +10,7 @@ from rag.errors import RagError
 UTF8_BOM = codecs.BOM_UTF8  # EF BB BF
 # A UTF-8 BOM that was decoded as Latin-1 and re-encoded as UTF-8 ("ï»¿"), sometimes twice.
 DOUBLE_ENCODED_BOM = "\ufeff".encode().decode("latin-1").encode()  # C3 AF C2 BB C2 BF
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_UTF16 = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 class UndecodableFile(RagError):
@@ -45,19 +45,20 @@ def decode_text(data: bytes, name: str = "file") -> str:
 
     Raises UndecodableFile for binary data.
     """
-    for bom, codec in zip(_UTF16_BOMS, ("utf-16-le", "utf-16-be"), strict=True):
-        if data.startswith(bom):
-            text = data[len(bom) :].decode(codec, errors="replace")
-            if len(data) % 2 or _binary_text(text):  # binary bytes that happen to start like a BOM
-                raise _binary(name)
-            return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    data = strip_boms(data)
-    if looks_binary(data):
-        raise _binary(name)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    utf16 = next(((bom, codec) for bom, codec in _UTF16 if data.startswith(bom)), None)
+    if utf16:
+        bom, codec = utf16
+        text = data[len(bom) :].decode(codec, errors="replace")
+        if len(data) % 2 or _binary_text(text):  # binary bytes that happen to start like a BOM
+            raise _binary(name)
+    else:
+        data = strip_boms(data)
+        if looks_binary(data):
+            raise _binary(name)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
     # A BOM that survived as text (e.g. decoded twice) is never content.
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
