@@ -31,8 +31,6 @@ from rag.types import Document, Footnote, Passage, Speaker
 
 Span = tuple[int, int]
 TITLE_MAX_WORDS = 14  # a heading line is at most this long ("2. Specifieke adviezen van … comorbiditeit")
-
-
 CHARS_PER_WORD = 16  # a passage holds at most max_words * this many characters
 
 
@@ -41,7 +39,7 @@ def _units(text: str, start: int, end: int, max_words: int) -> list[Span]:
     units: list[Span] = []
     for m in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text[start:end]):
         s, e = start + m.start(), start + m.end()
-        if count_words(text[s:e]) > max_words or e - s > max_words * CHARS_PER_WORD:
+        if _size(text, s, e) > max_words:
             for a, b in sentence_spans(text, s, e):
                 units.extend(_cut(text, a, b, max_words))
         else:
@@ -57,9 +55,9 @@ def _size(text: str, start: int, end: int) -> float:
 def _cut(text: str, start: int, end: int, max_words: int) -> list[Span]:
     """A sentence longer than a passage in pieces of at most max_words words (and characters);
     any other sentence whole."""
-    limit = max_words * CHARS_PER_WORD
-    if count_words(text[start:end]) <= max_words and end - start <= limit:
+    if _size(text, start, end) <= max_words:
         return [(start, end)]
+    limit = max_words * CHARS_PER_WORD
     pieces: list[Span] = []
     first, last, words = -1, -1, 0
     for m in re.finditer(r"\S+", text[start:end]):
