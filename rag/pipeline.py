@@ -15,14 +15,13 @@ from typing import TYPE_CHECKING, Any
 from rag.answer.compose import Composer
 from rag.answer.rerank import Reranker
 from rag.embed import Embedder, load_embedder
-from rag.errors import RagError
 from rag.index.embedding import check_embedding
 from rag.index.store import Index, check_model, index_exists, load_index
 from rag.retrieve import Filters, RetrievalConfig, Retriever
 from rag.retrieve.followup import is_follow_up
 from rag.settings import ComposeConfig, IndexConfig
 from rag.types import Answer, Document, Hit
-from rag.validate import ask_request
+from rag.validate import ask_request, check_progress
 
 if TYPE_CHECKING:  # building and generating load on demand: the query path does not need them
     from rag.answer.generate import Generator
@@ -110,12 +109,7 @@ class Pipeline:
         a bad top_k, mode or filter, a history that is not a bounded list of questions).
         """
         asked = ask_request(question, top_k=top_k, mode=mode, filters=filters, history=history)
-        if progress is not None and not callable(progress):
-            raise RagError(
-                f"progress must be a function that takes a stage name, got {type(progress).__name__}.",
-                "Pass a callable such as print, or leave progress out.",
-            )
-        report = progress or (lambda stage: None)
+        report = check_progress(progress)
         report("search")
         context = asked.history if is_follow_up(asked.question, asked.history) else ()
         query = self.retriever.query(asked.question, context=context)

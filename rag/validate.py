@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -226,6 +226,18 @@ def check_filters(filters: object) -> Filters | None:
         raise RagError(f"filters must be a Filters object, got {got}.", "Build it with rag.retrieve.Filters.")
     checked = make_filters(filters.doc_ids, filters.kinds, filters.parties, filters.since, filters.until)
     return replace(filters, **{name: getattr(checked, name) for name in ("doc_ids", "kinds", "parties")})
+
+
+def check_progress(progress: object) -> Callable[[str], None]:
+    """The stage reporter of `Pipeline.ask`: a callable, or None for one that does nothing."""
+    if progress is None:
+        return lambda stage: None
+    if not callable(progress):
+        raise RagError(
+            f"progress must be a function that takes a stage name, got {type(progress).__name__}.",
+            "Pass a callable such as print, or leave progress out.",
+        )
+    return progress
 
 
 @dataclass(frozen=True)
