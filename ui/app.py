@@ -169,6 +169,10 @@ class KabinetBlocks(gr.Blocks):
         super().validate_inputs(block_fn, inputs)
 
 
+OTHER_HOST = "Use --host 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its addresses."
+OTHER_PORT = "Choose another port with --port (or stop the program that uses this one)."
+
+
 def check_address(host: str, port: int) -> None:
     """Bind `host:port` once, so that a wrong address gets its own message (Gradio reports any
     failure as "Cannot find empty port")."""
@@ -180,18 +184,18 @@ def check_address(host: str, port: int) -> None:
     except socket.gaierror as exc:
         raise RagError(
             f"Cannot serve on {host}:{port}: '{host}' is no host name or address this machine knows.",
-            "Use --host 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its addresses.",
+            OTHER_HOST,
         ) from exc
     except OSError as exc:
         if exc.errno == errno.EADDRNOTAVAIL:
             what = f"{host} is not an address of this machine"
-            fix = "Use --host 127.0.0.1 (this machine only), 0.0.0.0 (every network) or one of its addresses."
+            fix = OTHER_HOST
         elif exc.errno == errno.EACCES:
             what = f"port {port} needs administrator rights"
             fix = "Use a port above 1023, e.g. --port 7860."
         else:
             what = f"port {port} is in use" if exc.errno == errno.EADDRINUSE else str(exc)
-            fix = "Choose another port with --port (or stop the program that uses this one)."
+            fix = OTHER_PORT
         raise RagError(f"Cannot serve on {host}:{port}: {what}.", fix) from exc
 
 
@@ -241,7 +245,7 @@ def launch_app(
     except OSError as exc:
         raise RagError(
             f"Cannot serve on {host}:{port}: {exc}".rstrip("."),
-            "Choose another port with --port (or stop the program that uses this one).",
+            OTHER_PORT,
         ) from exc
     harden(app, served_hosts(host, port, allowed_hosts), header_timeout)
     return url
