@@ -92,13 +92,12 @@ def defined_abbreviations(text: str) -> tuple[tuple[str, str], ...]:
     for m in DEFINITION.finditer(text):
         capitals = [c for c in m.group(2) if c.isupper()]
         words = m.group(1).split()
-        named = [w for w in words if w.lower() not in SMALL_WORDS]
+        named = [k for k, w in enumerate(words) if w.lower() not in SMALL_WORDS]  # their positions
         if len(capitals) < 2 or len(named) < len(capitals):
             continue
         tail = named[-len(capitals) :]
-        if all(w[0].upper() == c for w, c in zip(tail, capitals, strict=True)):
-            start = words.index(tail[0], max(0, len(words) - len(named) - 4))
-            found.setdefault(fold(m.group(2)), fold(" ".join(words[start:])))
+        if all(words[k][0].upper() == c for k, c in zip(tail, capitals, strict=True)):
+            found.setdefault(fold(m.group(2)), fold(" ".join(words[tail[0] :])))
     return tuple(found.items())
 
 
