@@ -210,3 +210,29 @@ def test_answers_to_kamervragen_are_embedded_with_their_question(passages):
     assert embedding_text(consultation, "auto", "consultation") == consultation.text
     assert embedding_text(answer, "answer", "answers") == answer.text
     assert IndexConfig().embed_mode == "auto"
+
+
+def test_batches_keep_the_order_and_the_token_budget():
+    from rag.embed.tokens import BATCH_TOKENS, batches
+
+    lengths = [600, 400, 300, 120, 120, 40, 40, 40, 8, 8]
+    order = list(range(20, 30))
+    got = batches(lengths, order, batch_size=16)
+    assert [i for batch in got for i in batch] == order  # every text once, longest first
+    starts = [sum(len(b) for b in got[:k]) for k in range(len(got))]
+    for batch, start in zip(got, starts, strict=True):
+        assert len(batch) == 1 or len(batch) * lengths[start] <= BATCH_TOKENS
+    assert len(got[0]) == 3 and got[-1] == list(range(23, 30))  # short texts share a batch
+    assert [len(b) for b in batches([5] * 40, list(range(40)), batch_size=16)] == [16, 16, 8]
+    assert batches([5000], [0], batch_size=16) == [[0]]  # a row longer than the budget goes alone
+
+
+def test_vectors_do_not_depend_on_how_texts_are_batched(tiny_embedder, monkeypatch):
+    """Oracle: each text embedded alone; a small budget forces batches of different sizes."""
+    import rag.embed.tokens
+
+    monkeypatch.setattr(rag.embed.tokens, "BATCH_TOKENS", 96)
+    texts = [TEXT * k for k in (1, 4, 2, 1, 3)] + ["Kort.", "Nee."]
+    together = tiny_embedder.encode_passages(texts, batch_size=16)
+    alone = np.concatenate([tiny_embedder.encode_passages([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 WINDOW_OVERLAP_TOKENS = 32
+# A batch holds at most this many token positions (rows x longest row): bench/embed_throughput
+# measured ONNX Runtime on 2 cores 1.2-1.4x faster on passages at 2,048 than at 16 rows of up to
+# 413 tokens (larger batches fall out of the cache), and the same on short sentences.
+BATCH_TOKENS = 2048
 Span = tuple[int, int]
 # (id sequences) -> (pooled vectors (n, dim), token states per sequence (len_i, dim))
 Forward = Callable[[list[list[int]]], tuple[np.ndarray, list[np.ndarray]]]
@@ -72,12 +76,23 @@ def embed_with_spans(
     order = sorted(range(len(plan)), key=lambda i: -len(sequences[i]))  # little padding per batch
     pooled: list[np.ndarray | None] = [None] * len(plan)
     states: list[np.ndarray | None] = [None] * len(plan)
-    for start in range(0, len(order), batch_size):
-        chosen = order[start : start + batch_size]
+    for chosen in batches([len(sequences[i]) for i in order], order, batch_size):
         vectors, token_states = forward([sequences[i] for i in chosen])
         for i, vector, state in zip(chosen, vectors, token_states, strict=True):
             pooled[i], states[i] = vector, state
     return _assemble(encoded, spans, plan, pooled, states)
+
+
+def batches(lengths: Sequence[int], order: Sequence[int], batch_size: int) -> list[list[int]]:
+    """`order` (longest first, `lengths` in the same order) cut into batches of at most
+    `batch_size` rows and BATCH_TOKENS token positions (one row at least)."""
+    out: list[list[int]] = []
+    start = 0
+    while start < len(order):
+        rows = max(1, min(batch_size, BATCH_TOKENS // max(1, lengths[start])))
+        out.append(list(order[start : start + rows]))
+        start += rows
+    return out
 
 
 def _assemble(encoded, spans, plan, pooled, states) -> tuple[np.ndarray, list[np.ndarray]]:
