@@ -517,7 +517,7 @@ def plot(rounds: list[Round], queries: list[Query], cold: dict[str, list[float]]
     left.legend()
     left.grid(alpha=0.3)
     bottom = 0.0
-    for part, colour in zip(STACKED, ("#999999", "#e17000", "#154273", "#39870c"), strict=True):
+    for part, colour in zip(STACKED, ("#999999", "#e17000", "#154273"), strict=True):
         value = median(cold[f"in-process: {part}"])
         right.barh(["in-process"], [value], left=bottom, color=colour, label=part)
         bottom += value
