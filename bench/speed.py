@@ -240,6 +240,7 @@ class Throughput:
     cosines: dict[str, np.ndarray]  # embedder -> cosine of each vector with torch's
 
 
+BUDGET = "(≤ 16 rows, ≤ 2,048 tokens a batch)"  # rag.embed.tokens.BATCH_TOKENS
 TORCH_ALONE = "sentence-transformers alone, torch fp32: `SentenceTransformer.encode` (batch 16) — today's"
 
 
@@ -257,10 +258,10 @@ def throughput(index: Index, repeats: int, quiet: Quiet) -> Throughput:
         TORCH_ALONE: lambda: model.encode(
             texts, prompt_name="passage", batch_size=16, normalize_embeddings=True
         ),
-        "torch fp32 through `Embedder.encode_passages` (batch 16)": lambda: torch_embedder.encode_passages(
+        f"torch fp32 through `Embedder.encode_passages` {BUDGET}": lambda: torch_embedder.encode_passages(
             texts
         ),
-        "ONNX Runtime fp32 (the default): `encode_passages` (batch 16)": lambda: fp32.encode_passages(texts),
+        f"ONNX Runtime fp32 (the default): `encode_passages` {BUDGET}": lambda: fp32.encode_passages(texts),
         "ONNX Runtime fp32 + 2 late-chunked spans per passage": lambda: fp32.encode_passages_with_spans(
             texts, spans
         )[0],

@@ -117,3 +117,26 @@ def test_a_name_the_document_abbreviates_counts_as_covered():
     other = analyse("Krijgen Greenpeace en Extinction Rebellion subsidie van het Rijk?", "nl")
     missed = decide(index, other, [(answer, [(start, end)])], 10.0, "nl", ComposeConfig())  # type: ignore[arg-type]
     assert missed.status == "partial" and missed.missing_terms == ("Greenpeace",)  # the rule still bites
+
+
+def test_definitions_are_those_the_full_scan_finds():
+    """Oracle: DEFINITION.finditer over the whole text (the slow scan) on every bundled document,
+    a real answer PDF, and texts built to tempt a long name into the previous definition."""
+    from rag.answer.terms import DEFINITION, definitions
+    from rag.ingest import load_corpus, load_file
+
+    from .helpers import CORPUS_DIR, DATA_DIR
+
+    texts = [d.text for d in load_corpus(CORPUS_DIR).documents]
+    texts.append(load_file(DATA_DIR / "ah-kozp-sinterklaas.pdf")[0].text)
+    texts += [
+        "Kick Out Zwarte Piet (KOZP) en Extinction Rebellion (XR) demonstreren.",
+        "een twee drie vier vijf zes zeven acht negen tien Elf Twaalf (ET) en (NL) 2024abc Def (AD)",
+        "(EU) (Nederland) Raad Justitie en Binnenlandse Zaken (JBZ)(JBZ) x" + " woord" * 300 + " (WW)",
+    ]
+    total = 0
+    for text in texts:
+        expected = [(m.group(1), m.group(2)) for m in DEFINITION.finditer(text)]
+        assert definitions(text) == expected
+        total += len(expected)
+    assert total >= 10  # the documents define abbreviations: the comparison is not vacuous

@@ -81,6 +81,25 @@ def forms(term: str, lang: str) -> tuple[str, ...]:
 
 SMALL_WORDS = {"en", "van", "de", "het", "der", "voor", "op", "and", "of", "the", "for"}
 DEFINITION = re.compile(r"((?:[^\W\d_][\w-]*\s+){1,8})\(([A-Z][A-Za-z]{1,9})\)")
+ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
+NAME_BEFORE = re.compile(r"((?:[^\W\d_][\w-]*\s+){1,8})$")
+NAME_WINDOW = 400  # characters before "(ABBR)" that hold its (at most 8-word) long name
+
+
+def definitions(text: str) -> list[tuple[str, str]]:
+    """(long name, abbreviation) of every "Long Name (ABBR)", as DEFINITION.finditer finds them,
+    looking for words only before an "(ABBR)": 13 ms instead of 219 ms for the 2022 written
+    consultation (160,000 characters), which the first answer citing a document pays."""
+    out: list[tuple[str, str]] = []
+    done = 0  # where the previous definition ended: a long name does not reach back into it
+    for m in ABBREVIATION.finditer(text):
+        if m.start() < done:
+            continue
+        before = NAME_BEFORE.search(text, max(done, m.start() - NAME_WINDOW), m.start())
+        if before:
+            out.append((before.group(1), m.group(1)))
+            done = m.end()
+    return out
 
 
 @lru_cache(maxsize=2048)
@@ -89,15 +108,15 @@ def defined_abbreviations(text: str) -> tuple[tuple[str, str], ...]:
     capitals are the initials of the long name's words: "Kick Out Zwarte Piet (KOZP)",
     "Justitie en Veiligheid (JenV)"."""
     found: dict[str, str] = {}
-    for m in DEFINITION.finditer(text):
-        capitals = [c for c in m.group(2) if c.isupper()]
-        words = m.group(1).split()
+    for name, abbreviation in definitions(text):
+        capitals = [c for c in abbreviation if c.isupper()]
+        words = name.split()
         named = [k for k, w in enumerate(words) if w.lower() not in SMALL_WORDS]  # their positions
         if len(capitals) < 2 or len(named) < len(capitals):
             continue
         tail = named[-len(capitals) :]
         if all(words[k][0].upper() == c for k, c in zip(tail, capitals, strict=True)):
-            found.setdefault(fold(m.group(2)), fold(" ".join(words[tail[0] :])))
+            found.setdefault(fold(abbreviation), fold(" ".join(words[tail[0] :])))
     return tuple(found.items())
 
 
