@@ -40,7 +40,7 @@ def _best_of_three(path: Path) -> float:
     "shape",
     ["consecutive lines", "numbered lines", "pages of paragraphs"],
 )
-def test_eight_times_the_input_costs_at_most_ten_times_the_time(tmp_path: Path, shape: str) -> None:
+def test_eight_times_the_input_costs_at_most_twice_linear_time(tmp_path: Path, shape: str) -> None:
     def write(n: int) -> Path:
         if shape == "consecutive lines":  # one paragraph of n lines (the case that was quadratic)
             text = "\n".join(_lines(n, n))
@@ -55,7 +55,10 @@ def test_eight_times_the_input_costs_at_most_ten_times_the_time(tmp_path: Path, 
     small, large = write(1000), write(8000)
     _best_of_three(small)  # warm up (the word list loads once)
     ratio = _best_of_three(large) / _best_of_three(small)
-    assert ratio <= 10, f"8x the lines took {ratio:.1f}x the time"
+    # Linear is 8x; quadratic work (what this guards against) is 64x. One slower 2-core machine
+    # gave 5.8-12.7x for the same inputs in runs a minute apart (CPU time, best of three), so the
+    # bound is twice linear, not a quarter above it.
+    assert ratio <= 16, f"8x the lines took {ratio:.1f}x the time"
 
 
 def test_a_file_beyond_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
