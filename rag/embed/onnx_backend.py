@@ -55,7 +55,8 @@ class OnnxEmbedder(TokenStateEmbedder):
         # A waiting thread spins 20 µs (the gap between two operators of a run), then sleeps: one
         # question 16.8 ms at the median instead of 21.6 without spinning on a quiet 2-core machine,
         # 23.4 instead of 24.6 with both cores busy elsewhere, and no CPU burnt after a run. Spinning
-        # without a bound (ONNX Runtime's default) cost 41 ms under that load (BENCHMARKS.md).
+        # without a bound (ONNX Runtime's default) cost 41 ms under that load (one-off A/B runs of
+        # the 154 development questions, 2026-12-01; not a bench/ script).
         options.add_session_config_entry("session.intra_op.allow_spinning", "1")
         options.add_session_config_entry("session.intra_op.spin_duration_us", str(SPIN_MICROSECONDS))
         options.log_severity_level = 3
