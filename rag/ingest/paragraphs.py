@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from rag.ingest.footnotes import MARKER
+from rag.ingest.historic import split_historic
 from rag.ingest.labels import ANSWER_LABEL, PARTY_SECTION, QUESTION_LABEL, structure_role
 from rag.ingest.lines import Line
 from rag.ingest.para import Para
@@ -200,4 +201,4 @@ def build_paragraphs(lines: list[Line]) -> list[Para]:
     for para in paras:  # joined once, at the end: a paragraph over many pages stays linear
         if id(para) in pieces_of:
             para.text = joiner.join(pieces_of[id(para)])
-    return split_numbered_questions(paras)
+    return split_historic(split_numbered_questions(paras))
