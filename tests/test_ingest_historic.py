@@ -145,3 +145,13 @@ def test_documents_with_vraag_labels_are_left_alone() -> None:
     paras = _paras("Vragen van het lid X (VVD) over Y. (Ingezonden 1 mei 2024)", "Vraag 1", "Bent u bekend?")
     paras[1].role, paras[1].label = "question_label", "1"
     assert split_historic(paras) is paras
+
+
+def test_metadata_printed_with_the_answer_after_the_questions(milieu) -> None:
+    """The answer's "Antwoord van minister … (Ontvangen …)" stands after nine questions."""
+    doc, _ = milieu
+    assert doc.date == doc.meta.date_received == "1993-10-26"
+    assert doc.meta.date_sent == "1993-09-29"
+    assert doc.meta.signatory == "minister Alders (Volkshuisvesting, Ruimtelijke Ordening en Milieubeheer)"
+    assert doc.title == "Antwoorden op Kamervragen over produktgericht milieubeleid"
+    assert [q.name for q in doc.meta.questioners] == ["Van Ojik", "Willems"]

@@ -15,7 +15,7 @@ from rag.types import DocMeta, Kind, Questioner
 __all__ = ["ANSWERED_BY", "QUESTIONS_INTRO", "extract_metadata", "kamerstuk_url", "parse_questioners"]
 
 BASE_URL = "https://zoek.officielebekendmakingen.nl"
-SUBJECT_AFTER_OVER = re.compile(r"\bover\s+(?P<subject>.+?)\s*(?:\((?:ingezonden|\d)|$)", re.S)
+SUBJECT_AFTER_OVER = re.compile(r"\bover\s+(?P<subject>.+?)\s*(?:\((?:[Ii]ngezonden|\d)|$)", re.S)
 SENT = re.compile(r"\bingezonden(?: op)?\s+(" + DUTCH_DATE.pattern + ")", re.I)
 RECEIVED = re.compile(r"\bontvangen\s+(" + DUTCH_DATE.pattern + r")", re.I)
 LETTER_DATE = re.compile(r"^(?:Den Haag|[’']s-Gravenhage),\s*(" + DUTCH_DATE.pattern + ")")
@@ -30,7 +30,12 @@ TITLE_PREFIX = {"answers": "Antwoorden op Kamervragen", "questions": "Kamervrage
 
 def _subject(intro: str) -> str | None:
     m = QUESTIONS_INTRO.search(intro)
-    found = SUBJECT_AFTER_OVER.search(m.group("rest")) if m else None
+    if m is None:
+        return None
+    # "… aan de minister van X over Y (ingezonden …)"; an old Aanhangsel: "Vragen van het lid Z
+    # over Y. (Ingezonden …)", whose "over" the intro itself has read
+    rest = m.group("rest") if m.group("sep") == "aan" else f"over {m.group('rest')}"
+    found = SUBJECT_AFTER_OVER.search(rest)
     return re.sub(r"\s+", " ", found.group("subject")).strip(" .") if found else None
 
 
@@ -59,8 +64,9 @@ def _title(kind: Kind, paras: list[Para], intro: str, head: Letterhead, date: st
 
 
 def _dates(paras: list[Para], head: Letterhead) -> tuple[str | None, str | None, str | None]:
-    """(sent, received, letter date) as ISO dates."""
-    head_text = "\n".join(p.text for p in paras[:12])
+    """(sent, received, letter date) as ISO dates, from the first paragraphs and the answer
+    labels (an old Aanhangsel prints "(Ontvangen …)" with its answer, after the questions)."""
+    head_text = "\n".join(p.text for p in [*paras[:12], *(p for p in paras[12:] if p.role == "answer_label")])
     sent = SENT.search(head_text)
     received = RECEIVED.search(head_text)
     date_sent = parse_dutch_date(sent.group(1)) if sent else None

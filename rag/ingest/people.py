@@ -21,7 +21,7 @@ KNOWN_PARTIES = {
 _CANONICAL = {p.lower(): p for p in KNOWN_PARTIES}
 QUESTIONS_INTRO = re.compile(
     r"\b(?:Mondelinge\s+)?(?:Kamer)?(?:[Vv]ragen|VRAGEN) van (?:het van )?(?:de leden|het lid|het leden)\s+"
-    r"(?P<who>.+?)\s+(?:aan|over)\s+(?P<rest>.*)$",
+    r"(?P<who>.+?)\s+(?P<sep>aan|over)\s+(?P<rest>.*)$",
     re.S,
 )
 _WHO = r"(?:Minister|Staatssecretaris|minister|staatssecretaris)(?:-[Pp]resident)?"
@@ -76,8 +76,9 @@ def _office_ministry(text: str) -> tuple[str | None, str | None]:
 
 
 def answered_by(paras: list[Para]) -> tuple[str, Signer] | None:
-    """The signatory as "Antwoord van Minister X (Ministerie)" names it, from the first paragraphs."""
-    for para in paras[:15]:
+    """The signatory as "Antwoord van Minister X (Ministerie)" names it, from the first paragraphs
+    or an answer label further down (an old Aanhangsel prints it after the questions)."""
+    for para in [*paras[:15], *(p for p in paras[15:] if p.role == "answer_label")]:
         if m := ANSWERED_BY.search(para.text):
             who = re.sub(r"\s+", " ", m.group("who")).strip(" ,")
             name, ministry = _office_ministry(who)
