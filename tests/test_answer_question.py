@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.features import has_date, has_number, holds
+from rag.answer.features import has_date, has_number, holds, unquotable
 from rag.answer.question import analyse, key_terms, question_kinds
 from rag.answer.terms import Context, forms
 
@@ -120,3 +120,11 @@ def test_dates_reasons_and_positions():
 )
 def test_the_date_of_a_cited_letter_is_no_answer_to_when(sentence, dated):
     assert has_date(sentence) is dated
+
+
+def test_a_sentence_without_a_word_is_never_quoted() -> None:
+    """An OCR page number left in an answer ("1555") is no statement of the cabinet's."""
+    assert unquotable("1555")
+    assert unquotable("— 12 —")
+    assert not unquotable("Ja.")
+    assert not unquotable("Het centrum biedt ruimte voor maximaal 550 personen.")

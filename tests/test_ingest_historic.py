@@ -155,3 +155,11 @@ def test_metadata_printed_with_the_answer_after_the_questions(milieu) -> None:
     assert doc.meta.signatory == "minister Alders (Volkshuisvesting, Ruimtelijke Ordening en Milieubeheer)"
     assert doc.title == "Antwoorden op Kamervragen over produktgericht milieubeleid"
     assert [q.name for q in doc.meta.questioners] == ["Van Ojik", "Willems"]
+
+
+def test_the_sdu_colophon_is_furniture(milieu) -> None:
+    """ "365910F ISSN 0921 7398 Sdu Uitgeverij Plantijnstraat 's Gravenhage 1993" stood in answer 6."""
+    doc, passages = milieu
+    assert "ISSN" not in doc.text and "Sdu Uitgeverij" not in doc.text
+    (answer,) = [p for p in passages if p.question_number == "6, 7"]
+    assert answer.text.startswith("Ik ben van mening dat een adequaat informatiesysteem een belangrijke")

@@ -119,10 +119,14 @@ FOOTNOTE_LINE = re.compile(r"^\s*\[\d+\]")
 URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 
 
+LETTERS = re.compile(r"[^\W\d_]{2}")
+
+
 def unquotable(text: str) -> bool:
     """Not the cabinet's statement: a question, or a footnote / reference line ("[1] NOS, 23 mei
-    2024, 'Agent schiet …', (https://nos.nl/…)") or little more than a link."""
-    if interrogative(text) or FOOTNOTE_LINE.match(text):
+    2024, 'Agent schiet …', (https://nos.nl/…)"), little more than a link, or no word at all
+    (a page number an OCR page left in an answer: "1555")."""
+    if interrogative(text) or FOOTNOTE_LINE.match(text) or not LETTERS.search(text):
         return True
     return bool(URL.search(text)) and len(URL.sub(" ", text).split()) < 8
 

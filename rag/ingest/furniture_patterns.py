@@ -12,6 +12,8 @@ RUNNING_LINES = [
     re.compile(r"^\s*Aanhangsel (van de )?Handelingen\s+(I|II)\b.*\bnr\.\s*\d+(\s+\d+)?\s*$"),
     re.compile(r"^\s*(kst|ah|h|kv)-[a-z0-9-]+\s+ISSN\b.*$", re.IGNORECASE),
     re.compile(r"^\s*ISSN\s+\d{4}\s*-\s*\d{3}[\dX]\b.*$"),
+    # the Sdu colophon of an old Aanhangsel, as OCR read it: "365910F ISSN 0921 -7398 Sdu Uitgeverij …"
+    re.compile(r"^\s*\d{5,7}[A-Z]?\s+ISSN\s*\d{4}\s*[-–•]?\s*\d{3}[\dXx]\b.*$"),
     re.compile(r"^\s*[’']s-Gravenhage \d{4}\s*$"),
     re.compile(r"^\s*P ?agina \d+ van \d*\s*$"),  # Word letters ("P agina": a run split by Word)
 ]
