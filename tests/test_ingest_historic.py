@@ -163,3 +163,10 @@ def test_the_sdu_colophon_is_furniture(milieu) -> None:
     assert "ISSN" not in doc.text and "Sdu Uitgeverij" not in doc.text
     (answer,) = [p for p in passages if p.question_number == "6, 7"]
     assert answer.text.startswith("Ik ben van mening dat een adequaat informatiesysteem een belangrijke")
+
+
+def test_a_document_without_a_question_set_keeps_its_paragraphs() -> None:
+    """An answer's intro inside a paragraph cuts it only in a document of question sets."""
+    text = "Zie de brief van 2 mei. Antwoord van minister Smit (Verkeer). (Ontvangen 3 juni 1990) Ja."
+    paras = _paras(text)
+    assert split_historic(paras) is paras

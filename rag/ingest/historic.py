@@ -38,7 +38,6 @@ _SET = (
 SET_INTRO = re.compile(rf"^\s*{_SET}")
 ANSWER_INTRO = re.compile(r"^\s*(?:Antwoord\s+)?(?:Antwoord|ANTWOORD)\s+van\b")
 NOTICE_INTRO = re.compile(r"^\s*Mededeling\s+van\b")  # the cabinet's notice instead of an answer
-BARE_ANSWER = re.compile(r"^\s*Antwoord\s*[:.]?\s*$")
 # Where the intro of a part ends: "(Ingezonden 29 september 1993)", "(Ontvangen 1 april 1993)".
 INTRO_END = re.compile(r"\((?:[Il1]ngezon-?\s?den|[Oo]ntvan-?\s?gen)[^()]{0,40}[)}]\.?")
 # OCR text has no blank lines: an intro may stand inside a paragraph, after a sentence's end.
@@ -189,14 +188,15 @@ def split_historic(paras: list[Para]) -> list[Para]:
     """Cut old-style question sets into labelled questions and answers (module docstring)."""
     if any(p.role == "question_label" for p in paras):
         return paras
-    paras = _cut_at_inner_intros(paras)
-    intros = [k for k, p in enumerate(paras) if SET_INTRO.match(p.text)]
+    cut = _cut_at_inner_intros(paras)
+    intros = [k for k, p in enumerate(cut) if SET_INTRO.match(p.text)]
     if not intros:
-        return paras
+        return paras  # no question set: the paragraphs as they came, not cut at an answer's intro
+    paras = cut
     ends = [
         k for k, p in enumerate(paras)
         if ANSWER_INTRO.match(p.text) or NOTICE_INTRO.match(p.text)
-        or (BARE_ANSWER.match(p.text) and p.role in ("answer_label", "body"))
+        or (p.role == "answer_label" and p.label is None)  # a bare "Antwoord" (rag.ingest.roles)
     ]  # fmt: skip
     out = paras[: intros[0]]
     bounds = [*intros, len(paras)]
