@@ -7,7 +7,7 @@ import re
 from rag.ingest.dates import DUTCH_DATE, parse_dutch_date
 from rag.ingest.furniture import Letterhead
 from rag.ingest.kinds import decide_kind
-from rag.ingest.para import Para
+from rag.ingest.para import Para, head_and_answer_labels
 from rag.ingest.people import ANSWERED_BY, QUESTIONS_INTRO, answered_by, parse_questioners, signed_by
 from rag.ingest.structure import Structure
 from rag.types import DocMeta, Kind, Questioner
@@ -66,7 +66,7 @@ def _title(kind: Kind, paras: list[Para], intro: str, head: Letterhead, date: st
 def _dates(paras: list[Para], head: Letterhead) -> tuple[str | None, str | None, str | None]:
     """(sent, received, letter date) as ISO dates, from the first paragraphs and the answer
     labels (an old Aanhangsel prints "(Ontvangen …)" with its answer, after the questions)."""
-    head_text = "\n".join(p.text for p in [*paras[:12], *(p for p in paras[12:] if p.role == "answer_label")])
+    head_text = "\n".join(p.text for p in head_and_answer_labels(paras, 12))
     sent = SENT.search(head_text)
     received = RECEIVED.search(head_text)
     date_sent = parse_dutch_date(sent.group(1)) if sent else None

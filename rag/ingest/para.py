@@ -18,3 +18,10 @@ class Para:
     label: str | None = None  # question numbers or party, for labels
     start: int = 0  # offsets in the assembled document text
     end: int = 0
+
+
+def head_and_answer_labels(paras: list[Para], first: int) -> list[Para]:
+    """The first `first` paragraphs and every answer label after them: where a document names who
+    answers and when ("Antwoord van minister … (Ontvangen …)"; an old Aanhangsel prints it after
+    the questions)."""
+    return [*paras[:first], *(p for p in paras[first:] if p.role == "answer_label")]

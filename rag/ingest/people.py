@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rag.ingest.para import Para
+from rag.ingest.para import Para, head_and_answer_labels
 from rag.types import Questioner, Signer
 
 KNOWN_PARTIES = {
@@ -78,7 +78,7 @@ def _office_ministry(text: str) -> tuple[str | None, str | None]:
 def answered_by(paras: list[Para]) -> tuple[str, Signer] | None:
     """The signatory as "Antwoord van Minister X (Ministerie)" names it, from the first paragraphs
     or an answer label further down (an old Aanhangsel prints it after the questions)."""
-    for para in [*paras[:15], *(p for p in paras[15:] if p.role == "answer_label")]:
+    for para in head_and_answer_labels(paras, 15):
         if m := ANSWERED_BY.search(para.text):
             who = re.sub(r"\s+", " ", m.group("who")).strip(" ,")
             name, ministry = _office_ministry(who)
