@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from bench.common import CACHE, PROJECT_ROOT
+from rag.errors import RagError
 from rag.evaluate import EvalQuestion, MpWords, evaluate, first_relevant_rank, load_questions
 from rag.pipeline import Pipeline, open_pipeline
 from rag.settings import ComposeConfig, IndexConfig, RetrievalConfig
@@ -56,7 +57,13 @@ def grid(text: str, config: type) -> list[dict[str, object]]:
         if not isinstance(values, list) or not values:
             raise SystemExit(f"Give '{name}' a non-empty list of values.")
     names = list(spec)
-    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*spec.values())]
+    combos = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*spec.values())]
+    for combo in combos:  # a value of the wrong type or out of bounds, before any index is opened
+        try:
+            config(**combo)
+        except RagError as exc:
+            raise SystemExit(f"{exc}") from None
+    return combos
 
 
 def tuning_sets(seed_index: Path, recent_index: Path) -> list[TuningSet]:

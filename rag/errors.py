@@ -67,3 +67,18 @@ def _nearly_full(folder: Path) -> bool:
     except OSError:
         return False
     return stats.f_bavail * stats.f_frsize < 1 << 20
+
+
+def describe(value: object) -> str:
+    """What a value is, in a user's words: 'a number (2020)', 'a list', 'text'."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ('{value[:40]}')"
+    if isinstance(value, dict):
+        return "an object ({…})"
+    return "a list" if isinstance(value, list | tuple) else f"a {type(value).__name__}"

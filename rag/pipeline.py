@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from rag.answer.compose import Composer
 from rag.answer.rerank import Reranker
 from rag.embed import Embedder, load_embedder
+from rag.errors import RagError, describe
 from rag.index.embedding import check_embedding
 from rag.index.store import Index, check_model, index_exists, load_index
 from rag.retrieve import Filters, RetrievalConfig, Retriever
@@ -56,6 +57,9 @@ class Pipeline:
 
     @composing.setter
     def composing(self, config: ComposeConfig) -> None:
+        if not isinstance(config, ComposeConfig):
+            raise RagError(f"Pipeline.composing must be a ComposeConfig, got {describe(config)}.",
+                           "Assign e.g. ComposeConfig(max_quotes=3).")  # fmt: skip
         self._composer = Composer(self.index, config, self._composer.reranker)
 
     @property
@@ -158,6 +162,30 @@ def ensure_index(
     return build_index(config, embedder, progress=True)
 
 
+def _check_arguments(
+    config: object, model: object, build: object, retrieval: object, reranker: object, log: object
+) -> None:
+    """open_pipeline's arguments, each of the type it needs, or a RagError that names it."""
+    wanted = (
+        ("config", config, IndexConfig, "an IndexConfig", "IndexConfig(corpus_dir=..., index_dir=...)"),
+        ("retrieval", retrieval, RetrievalConfig, "a RetrievalConfig", "RetrievalConfig(mode='hybrid')"),
+    )
+    for name, value, cls, what, example in wanted:
+        if value is not None and not isinstance(value, cls):
+            raise RagError(f"open_pipeline's {name} must be {what} or None, got {describe(value)}.",
+                           f"Pass e.g. {name}={example}.")  # fmt: skip
+    for name, value in (("model", model), ("reranker", reranker)):
+        if value is not None and not (isinstance(value, str) and value.strip()):
+            raise RagError(f"open_pipeline's {name} must be a model name or folder (text) or None, got "
+                           f"{describe(value)}.", f"Pass e.g. {name}='path/to/model'.")  # fmt: skip
+    if not isinstance(build, bool):
+        raise RagError(f"open_pipeline's build_if_missing must be True or False, got {describe(build)}.",
+                       "Pass build_if_missing=True (build a missing index) or False.")  # fmt: skip
+    if not callable(log):
+        raise RagError(f"open_pipeline's log must be a function of one message, got {describe(log)}.",
+                       "Pass e.g. log=print, or log=lambda message: None to keep it quiet.")  # fmt: skip
+
+
 def open_pipeline(
     config: IndexConfig | None = None,
     *,
@@ -175,6 +203,7 @@ def open_pipeline(
     Raises RagError when the index is missing, damaged, or was built with another model, or
     the reranker cannot be loaded.
     """
+    _check_arguments(config, model, build_if_missing, retrieval, reranker, log)
     config = config or IndexConfig()
     if model:
         config = replace(config, model=model)

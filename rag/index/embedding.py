@@ -43,10 +43,8 @@ from rag.index.batch import (
 from rag.index.vocab_cache import VocabularyCache, cache_path
 from rag.ingest.sentences import sentence_spans
 from rag.retrieve.crosslingual import vocabulary
+from rag.settings import SENTENCE_RECIPES
 from rag.types import Document, Passage
-
-# recipe -> the name the manifest records (bump a name when its vectors are made differently)
-SENTENCE_RECIPES = {"direct": "each-sentence-alone-v1", "late": "late-chunking-mean-v1"}
 
 
 def text_key(text: str) -> str:
