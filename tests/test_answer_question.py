@@ -97,6 +97,11 @@ def test_a_number_of_the_asked_kind(docs):
     assert has_number("Daarmee komt de totale Europese steun op € 44 miljoen.", money)
     assert not has_number("verblijven 7.500 asielzoekers op Servisch grondgebied", money)
     assert has_number("Concreet zullen binnen 24 uur nationale contactpunten aangewezen worden", period)
+    # the days of a date list are a date, not a count ("Hoeveel migranten verblijven op Curaçao?")
+    visit = "De Staatssecretaris heeft 14, 15 en 16 maart jl. een werkbezoek afgelegd aan Curaçao."
+    assert not has_number(visit, count) and has_date(visit)
+    assert not has_number("van 12-14 juni en van 3 tot 5 mei", count)
+    assert has_number("Op 3 mei waren er 550 plaatsen.", count)
     assert "€ 44 miljoen" in text and "maximaal 550 personen" in text  # the sentences are the corpus's
 
 

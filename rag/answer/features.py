@@ -21,7 +21,7 @@ NUMBER_WORDS = (
 )
 YEAR = r"\b(1[89]|20)\d\d\b"
 DATE = re.compile(
-    rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS})( \d{{4}}|\b)"
+    rf"\b(\d{{1,2}}(, | en | tot | t/m |-|–))*\d{{1,2}} ({MONTHS})\b|\b({MONTHS})( \d{{4}}|\b)"
     rf"|\b(begin|medio|eind|half|sinds|vanaf|uiterlijk|voor|na|in|tot en met|t/m|per) (de )?"
     rf"({YEAR}|jaren \d0)"
     rf"|\bjl\.|\bj\.l\.|\b\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}\b|{YEAR}",
