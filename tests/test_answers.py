@@ -144,3 +144,34 @@ def test_definitions_are_those_the_full_scan_finds():
         assert definitions(text) == expected
         total += len(expected)
     assert total >= 10  # the documents define abbreviations: the comparison is not vacuous
+
+
+def test_a_number_from_another_document_does_not_answer_a_question_that_names_nothing(docs, passages):
+    """A question that names nothing ("Hoeveel kost …?") needs the sentence with the amount from the
+    document of the best sentence: another document's "€ 44 miljoen" leaves it partial."""
+    from types import SimpleNamespace
+
+    from rag.answer.outcome import decide
+    from rag.answer.question import analyse
+    from rag.ingest.sentences import sentence_spans
+    from rag.settings import ComposeConfig
+
+    def span_of(key: str, needle: str):
+        """The passage and span of the sentence of a bundled document that holds `needle`."""
+        doc = docs[key]
+        at = doc.text.index(needle)
+        passage = next(p for p in passages if p.doc_id == doc.doc_id and p.start <= at < p.end)
+        start, end = next((a, b) for a, b in sentence_spans(doc.text) if a <= at < b)
+        assert passage.speaker == "cabinet" and passage.start <= start and end <= passage.end
+        return passage, [(start, end)]
+
+    topic = span_of("answers_2022", "Het kabinet steunt de geïdentificeerde acties")
+    money = span_of("answers_2017", "€ 44 miljoen")
+    index = SimpleNamespace(documents={d.doc_id: d for d in docs.values()})
+    asked = analyse("Hoeveel kost de aanpak het kabinet?", "nl")
+    assert asked.money and not [t for t in asked.key_terms if not t.isdigit()]
+    config = ComposeConfig()
+    elsewhere = decide(index, asked, [topic, money], 10.0, "nl", config)  # type: ignore[arg-type]
+    assert elsewhere.status == "partial" and elsewhere.missing_kinds == ("number",), elsewhere
+    first = decide(index, asked, [money, topic], 10.0, "nl", config)  # type: ignore[arg-type]
+    assert first.status == "answered", first

@@ -6,7 +6,9 @@
   - (type rule) a number or date question gets no quoted number / date of the asked kind: the
     sentence holding it must itself name the question's names and places (or the sentence
     before it, or its passage's heading or document title must): "92.000 ontheemden in
-    Nederland" is no number for Poland,
+    Nederland" is no number for Poland; a question that names nothing needs it from the
+    document of the best sentence (the registration fee of another document's "€23" is no cost
+    of a capacity mechanism),
   - (key-term rule) a key term of the question (a name, place, year, number) is neither in the
     quotes nor in their passages' context (the passage, the MP question it answers, its
     heading, its document's title and date), or
@@ -67,7 +69,13 @@ def _typed(
     """(kinds missing, names missing) for the types a question needs (see the type rule)."""
     missing_kinds: list[str] = []
     missing_names: tuple[str, ...] = ()
-    windows = [(p, before, s) for p, q in quotes for before, s in _sentences_with_previous(q)]
+    first = quotes[0][0].doc_id if quotes else None  # the document of the best sentence
+    windows = [
+        (p, before, s)
+        for p, q in quotes
+        if names or p.doc_id == first
+        for before, s in _sentences_with_previous(q)
+    ]
     for kind in asked.needs():
         typed = [(p, before, s) for p, before, s in windows if holds(kind, s, asked)]
         frames = [Context(f"{before}\n{s}\n{passage_frame(index, p)}") for p, before, s in typed]
