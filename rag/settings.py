@@ -40,6 +40,31 @@ WANTED = {
 }
 
 
+def not_utf8(text: str) -> bool:
+    """A name that holds a byte that is not UTF-8 (Python keeps it as a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown(text: str) -> str:
+    """A name as a user can read it: a byte that is not UTF-8 as \\xff."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_path_text(path: Path, label: str) -> Path:
+    """Refuse a folder whose path is not UTF-8 text: the index files, FAISS and the JSON
+    reports could not name it."""
+    if not_utf8(str(path)):
+        raise RagError(
+            f"The {label} path {shown(str(path))} holds a byte that is not UTF-8 text.",
+            "Rename the folder (or give another one) so that its path is UTF-8 text.",
+        )
+    return path
+
+
 def _number(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
@@ -60,7 +85,8 @@ def check_settings(
         kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
         text = isinstance(value, str) and bool(value.strip())
         if kind == "Path" and (isinstance(value, os.PathLike) or text):
-            object.__setattr__(config, f.name, Path(value))  # frozen: only here, while being made
+            path = check_path_text(Path(value), f"{label} folder")
+            object.__setattr__(config, f.name, path)  # frozen: only here, while being made
             continue
         if kind == "int":
             ok = isinstance(value, int) and not isinstance(value, bool)

@@ -119,3 +119,31 @@ def test_an_unreadable_subfolder_is_a_warning_not_a_crash(tmp_path: Path) -> Non
         assert _load_without_override(root) == ["brief"]
     finally:
         (root / "dicht").chmod(0o755)
+
+
+def test_names_that_are_not_utf8_are_refused_by_name_and_the_rest_is_indexed(tmp_path: Path) -> None:
+    """A Latin-1 file or folder name (bytes \\xff, \\xe9) once crashed ingestion (UnicodeEncodeError
+    while hashing the id); it is refused with a warning that shows the byte, nothing else is lost."""
+    from rag.errors import RagError
+    from rag.settings import IndexConfig
+
+    root = tmp_path / "corpus"
+    _write(root / "brief.txt", "Servië")
+    raw = os.fsencode(root)
+    _write(Path(os.fsdecode(raw + b"/kapot\xffnaam.txt")), "Turkije")
+    _write(Path(os.fsdecode(raw + b"/d\xe9p/x.txt")), "Bulgarije")
+    corpus = load_corpus(root)
+    assert [d.doc_id for d in corpus.documents] == ["brief"]
+    refused = {w.path: w.reason for w in corpus.warnings}
+    assert set(refused) == {f"{root}/kapot\\xffnaam.txt", f"{root}/d\\xe9p"}, refused
+    assert all("not UTF-8" in reason and "Rename it" in reason for reason in refused.values())
+    result = subprocess.run(
+        [sys.executable, "-m", "rag", "ingest", "--corpus", str(root)],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "kapot\\xffnaam.txt: has a name that is not UTF-8" in result.stderr
+    for field in ("corpus_dir", "index_dir"):
+        with pytest.raises(RagError, match="holds a byte that is not UTF-8") as caught:
+            IndexConfig(**{field: Path(os.fsdecode(raw + b"/in\xffdex"))})
+        assert "in\\xffdex" in str(caught.value)

@@ -15,7 +15,7 @@ from rag.errors import RagError
 from rag.ingest.chunk import ChunkSettings, chunk_document
 from rag.ingest.files import SUPPORTED, load_file
 from rag.ingest.walk import document_ids, walk_corpus
-from rag.settings import IngestSettings
+from rag.settings import IngestSettings, check_path_text, shown
 from rag.types import Document, Passage
 
 SKIPPED_NAMES = {"sources.md", "readme.md", "readme.txt", "metadata.xml", "license", "license.txt"}
@@ -51,7 +51,8 @@ class Corpus:
 
 
 def check_corpus_dir(root: Path) -> None:
-    """Raise RagError unless root is a readable folder."""
+    """Raise RagError unless root is a readable folder whose path is UTF-8 text."""
+    check_path_text(root, "corpus")
     if not root.exists():
         raise RagError(f"Corpus folder {root} does not exist.", "Pass --corpus with an existing folder.")
     if not root.is_dir():
@@ -64,7 +65,7 @@ def _files(root: Path, corpus: Corpus, exclude: tuple[Path, ...]) -> list[Path]:
     except PermissionError as exc:
         raise RagError(f"Corpus folder {root} cannot be read.", "Check its permissions.") from exc
     for path, reason in walk.refused:
-        corpus.warnings.append(IngestWarning(str(path), reason))
+        corpus.warnings.append(IngestWarning(shown(str(path)), reason))
     corpus.skipped += [str(p) for p in walk.skipped_dirs]
     files = []
     for path in walk.files:

@@ -3,7 +3,7 @@
 The walk never leaves the folder: a symbolic link (to a file or a folder) is not followed
 but refused with a warning that names it, since it could point anywhere (/etc/passwd). An
 index folder inside the corpus (it holds CURRENT or builds/) is skipped, and so are hidden
-files and folders.
+files and folders; a file or folder whose name is not UTF-8 text is refused with a warning.
 
 A document id is the file's path in the corpus without its extension ("sub/2017-02-23_x").
 A name with other characters than letters, digits, ".", "-", "_" and "/" has them made "_"
@@ -23,7 +23,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.settings import not_utf8
+
 INDEX_MARKERS = ("CURRENT", "builds", ".lock")  # what rag.index writes into an index folder
+NOT_UTF8 = (
+    "has a name that is not UTF-8 text (the byte shown as \\x..); skipped. Rename it, e.g. with "
+    "`convmv -f latin1 -t utf8 --notest NAME`"
+)
 
 
 @dataclass
@@ -66,6 +72,9 @@ def walk_corpus(root: Path, exclude: tuple[Path, ...] = ()) -> Walk:
         for entry in entries:
             path = Path(entry.path)
             if entry.name.startswith("."):
+                continue
+            if not_utf8(entry.name):
+                walk.refused.append((path, NOT_UTF8))
                 continue
             if entry.is_symlink():
                 walk.refused.append((path, _link_reason(path)))
