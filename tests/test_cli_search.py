@@ -1,8 +1,11 @@
-"""The index and search commands and their JSON contract, with the tiny model."""
+"""The index and search commands and their JSON contract, with the default model (it starts in
+about a second; a sentence-transformers model first imports torch, about ten seconds here)."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,9 +17,25 @@ HIT_KEYS = {"rank", "score", "passage_id", "doc_id", "title", "kind", "date", "p
 
 
 @pytest.fixture
-def dirs(tmp_path, tiny_model):
-    corpus = small_corpus(tmp_path)
-    return ["--corpus", str(corpus), "--index", str(tmp_path / "index"), "--model", str(tiny_model)]
+def dirs(tmp_path):
+    """--corpus and --index options of a copy of the small corpus, not indexed yet."""
+    return ["--corpus", str(small_corpus(tmp_path)), "--index", str(tmp_path / "index")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """An index of the small corpus, built once by `python -m rag index`."""
+    root = tmp_path_factory.mktemp("built")
+    result = run_cli("index", "--quiet", "--corpus", str(small_corpus(root)), "--index", str(root / "index"))
+    assert result.returncode == 0, result.stderr
+    return root / "index"
+
+
+@pytest.fixture
+def indexed(tmp_path, built, dirs):
+    """The same options, with a copy of the built index in place."""
+    shutil.copytree(built, tmp_path / "index", symlinks=True)
+    return dirs
 
 
 def test_search_builds_the_index_when_there_is_none(dirs):
@@ -38,7 +57,8 @@ def test_index_summary_then_up_to_date(dirs):
     assert "up to date" in second.stdout and "nothing to embed" in second.stdout
 
 
-def test_batch_jsonl_and_plain_text_keep_order_and_ids(dirs, tmp_path):
+def test_batch_jsonl_and_plain_text_keep_order_and_ids(indexed, tmp_path):
+    dirs = indexed
     batch = tmp_path / "questions.jsonl"
     batch.write_text(
         "\n".join(
@@ -69,15 +89,15 @@ def test_batch_jsonl_and_plain_text_keep_order_and_ids(dirs, tmp_path):
         (["search", "--batch", "/nonexistent.jsonl"], "does not exist"),
     ],
 )
-def test_bad_search_input_is_a_clear_error(dirs, args, message):
+def test_bad_search_input_is_a_clear_error(indexed, args, message):
+    dirs = indexed
     result = run_cli(*args, *dirs)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_missing_or_damaged_index_is_a_clear_error(tmp_path, dirs):
-    index = tmp_path / "index"
-    assert run_cli("index", "--quiet", *dirs).returncode == 0
+def test_missing_or_damaged_index_is_a_clear_error(tmp_path, indexed):
+    dirs, index = indexed, tmp_path / "index"
     manifest = next(index.glob("builds/*/manifest.json"))
     manifest.write_text("{not json")
     result = run_cli("search", "Servië", *dirs)

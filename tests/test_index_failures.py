@@ -37,9 +37,31 @@ def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, **kwargs)
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """An index of the small corpus built once, by `python -m rag index`, with the default model.
+
+    The default model: these tests are about files, not vectors, and each runs `python -m rag`
+    several times; the default model starts in about a second where any sentence-transformers
+    model (the tiny test model too) first imports torch (about ten seconds here)."""
+    root = tmp_path_factory.mktemp("built")
+    result = run(rag("index", "--quiet", "--corpus", str(small_corpus(root)), "--index", str(root / "index")))
+    assert result.returncode == 0, result.stderr
+    return root / "index"
+
+
 @pytest.fixture
-def setup(tmp_path, tiny_model) -> tuple[list[str], Path]:
-    """(the --corpus/--index/--model options, the index folder), the index not built yet."""
+def setup(tmp_path, built) -> tuple[list[str], Path]:
+    """(the --corpus/--index options, the index folder): a copy of the built index, of a copy
+    of its corpus; each test damages its own."""
+    index = tmp_path / "index"
+    shutil.copytree(built, index, symlinks=True)
+    return ["--corpus", str(small_corpus(tmp_path)), "--index", str(index)], index
+
+
+@pytest.fixture
+def tiny_setup(tmp_path, tiny_model) -> tuple[list[str], Path]:
+    """The same with the tiny model, whose small vectors fit a 500 KB file system."""
     index = tmp_path / "index"
     return ["--corpus", str(small_corpus(tmp_path)), "--index", str(index), "--model", str(tiny_model)], index
 
@@ -58,8 +80,8 @@ def in_namespace(script: str) -> subprocess.CompletedProcess[str]:
     return run(["unshare", "-m", "sh", "-c", script])
 
 
-def test_a_full_disk_is_a_message_twice_and_leaves_only_the_live_build(setup):
-    options, index = setup
+def test_a_full_disk_is_a_message_twice_and_leaves_only_the_live_build(tiny_setup):
+    options, index = tiny_setup
     argv = " ".join(shlex.quote(a) for a in rag("index", "--quiet", *options))
     script = f"""set -u
     mkdir -p {index} && mount -t tmpfs -o size=500k tmpfs {index} || exit 99
@@ -105,7 +127,7 @@ def test_permission_denied_is_a_message(setup):
 
 
 @pytest.mark.parametrize("command", ["index", "search"])
-def test_an_index_path_that_is_a_file_or_under_proc_is_a_message(tmp_path, tiny_model, command):
+def test_an_index_path_that_is_a_file_or_under_proc_is_a_message(tmp_path, command):
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
     cases = {
@@ -115,7 +137,7 @@ def test_an_index_path_that_is_a_file_or_under_proc_is_a_message(tmp_path, tiny_
     }
     for path, message in cases.items():
         args = [command, *([QUESTION] if command == "search" else [])]
-        result = run(rag(*args, "--corpus", str(tmp_path), "--index", str(path), "--model", str(tiny_model)))
+        result = run(rag(*args, "--corpus", str(tmp_path), "--index", str(path)))
         assert result.returncode == 2, (path, result.stderr)
         assert message in result.stderr and "Fix:" in result.stderr, (path, result.stderr)
         assert "Traceback" not in result.stderr
