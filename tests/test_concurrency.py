@@ -1,4 +1,4 @@
-"""Twenty simultaneous users through the app's `/ask` API, and 1,000 questions in a row.
+"""Twenty simultaneous users through the app's `/ask` API, and 500 questions in a row.
 
 Oracle: every answer equals the answer the library gives to the same question and
 conversation when asked alone (serialised exactly as `python -m rag ask --json`), so an
@@ -30,7 +30,9 @@ from .ui_support import free_port
 pytestmark = pytest.mark.filterwarnings("ignore::pandas.errors.Pandas4Warning")
 
 USERS = 20
-TOTAL = 1000
+# 400 questions measured after 100 of warm-up: the session leak this guards against (~80 KB per
+# request, issue 15) would grow the server by ~32 MB, over MAX_GROWTH_MB; bench/soak.py runs 10,000.
+TOTAL = 500
 FOLLOW_UPS = {
     "nl": ("Waarom?", "En wat doet Nederland daaraan?"),
     "en": ("Why?", "And what does the Netherlands do?"),
@@ -107,7 +109,7 @@ def test_twenty_simultaneous_users_each_get_their_own_conversation(server, real_
     print(f"\n{USERS} users, {2 * USERS} questions at once, all answered correctly in {elapsed:.1f} s")
 
 
-def test_a_thousand_questions_keep_memory_flat(server, real_pipeline):
+def test_five_hundred_questions_keep_memory_flat(server, real_pipeline):
     app_url, pid = server
     talks = conversations(40)
     asks = [(q, ()) for q, _ in talks] + [(f, (q,)) for q, f in talks]
@@ -132,7 +134,7 @@ def test_a_thousand_questions_keep_memory_flat(server, real_pipeline):
         with ThreadPoolExecutor(USERS) as pool:
             return [w for ws in pool.map(user, range(USERS), [count_per_user] * USERS) for w in ws]
 
-    warm_up = 200
+    warm_up = 100
     assert not round_of(warm_up // USERS)
     warm = rss_mb(pid)
     began = time.perf_counter()
