@@ -65,6 +65,16 @@ def check_path_text(path: Path, label: str) -> Path:
     return path
 
 
+def as_path(value: object, label: str) -> Path:
+    """A path given as a Path or as text, as a Path; anything else is a RagError naming `label`."""
+    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
+        return check_path_text(Path(value), label)
+    raise RagError(
+        f"The {label} must be a path (a Path or text), got {describe(value)}.",
+        "Give it as a Path or as text, e.g. Path('corpus/brief.pdf') or 'corpus'.",
+    )
+
+
 def _number(x: float) -> str:
     return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 

@@ -89,3 +89,27 @@ def test_an_empty_environment_setting_means_the_default(monkeypatch):
     monkeypatch.setenv("RAG_BACKEND", "gpu")
     with pytest.raises(RagError, match=r"Unknown IndexConfig\.backend 'gpu'"):
         IndexConfig()
+
+
+def test_the_ingestion_functions_take_text_paths_and_refuse_what_is_not_a_path_or_document(tmp_path):
+    from rag.ingest import chunk_corpus, chunk_document, load_corpus, load_file
+
+    from .helpers import CORPUS_DIR, DOC_IDS
+
+    letter = f"{CORPUS_DIR}/{DOC_IDS['letter_2015']}.txt"
+    docs = load_file(letter)  # text, not a Path: an AttributeError ('str' has no 'suffix') before
+    assert docs[0].doc_id == DOC_IDS["letter_2015"] and chunk_corpus(docs)
+    (tmp_path / "brief.txt").write_text("Den Haag, 2 mei 2016\n\nHierbij bied ik u de brief aan.\n")
+    assert [d.doc_id for d in load_corpus(str(tmp_path)).documents] == ["brief"]
+    bad = [
+        (lambda: load_file(3), "The file must be a path (a Path or text), got a number (3)"),
+        (lambda: load_file(str(CORPUS_DIR)), "is a folder, not a file"),
+        (lambda: load_corpus(None), "The corpus folder must be a path (a Path or text), got nothing"),
+        (lambda: chunk_document("tekst"), "chunk_document needs a Document, got text ('tekst')"),
+        (lambda: chunk_corpus("abc"), "chunk_corpus needs a list of Documents, got text ('abc')"),
+        (lambda: chunk_corpus(docs, {"max_words": 3}), "The chunk settings must be a ChunkSettings"),
+    ]
+    for make, needle in bad:
+        with pytest.raises(RagError) as caught:
+            make()
+        assert needle in str(caught.value) and caught.value.fix

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.errors import RagError
+from rag.errors import RagError, describe
 from rag.ingest.chunk import ChunkSettings, chunk_document
 from rag.ingest.files import SUPPORTED, load_file
 from rag.ingest.walk import document_ids, walk_corpus
-from rag.settings import IngestSettings, check_path_text, shown
+from rag.settings import IngestSettings, as_path, check_path_text, shown
 from rag.types import Document, Passage
 
 SKIPPED_NAMES = {"sources.md", "readme.md", "readme.txt", "metadata.xml", "license", "license.txt"}
@@ -82,6 +82,7 @@ def load_corpus(root: Path, settings: IngestSettings | None = None, exclude: tup
     `exclude` names folders not to read (an index folder inside the corpus is skipped anyway).
     Raises RagError when the folder does not exist or holds no readable document.
     """
+    root = as_path(root, "corpus folder")
     check_corpus_dir(root)
     settings = settings or IngestSettings()
     corpus = Corpus()
@@ -113,6 +114,11 @@ def _with_id(doc: Document, doc_id: str) -> Document:
 
 def chunk_corpus(documents: list[Document], settings: ChunkSettings | None = None) -> list[Passage]:
     """Passages of all documents, in document order."""
+    if isinstance(documents, str | bytes | Document) or not hasattr(documents, "__iter__"):
+        raise RagError(
+            f"chunk_corpus needs a list of Documents, got {describe(documents)}.",
+            "Pass load_corpus(folder).documents, or [document] for one.",
+        )
     return [p for doc in documents for p in chunk_document(doc, settings)]
 
 

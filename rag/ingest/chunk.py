@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter
 
+from rag.errors import RagError, describe
 from rag.ingest.sentences import count_words, sentence_spans
 from rag.ingest.structure import QUOTATION
 from rag.settings import ChunkSettings
@@ -197,6 +198,14 @@ class _Builder:
 
 def chunk_document(doc: Document, settings: ChunkSettings | None = None) -> list[Passage]:
     """Split a document into passages (answers with their questions, or headed chunks)."""
+    if not isinstance(doc, Document):
+        raise RagError(
+            f"chunk_document needs a Document, got {describe(doc)}.",
+            "Load it first: rag.ingest.load_file(path) or rag.ingest.load_corpus(folder).",
+        )
+    if settings is not None and not isinstance(settings, ChunkSettings):
+        raise RagError(f"The chunk settings must be a ChunkSettings, got {describe(settings)}.",
+                       "Pass e.g. ChunkSettings(max_words=250, min_words=80).")  # fmt: skip
     out = _Builder(doc, settings or ChunkSettings())
     numbered_parties = ", ".join(dict.fromkeys(q.party for q in doc.meta.questioners if q.party)) or None
     for pair in doc.qa_pairs:

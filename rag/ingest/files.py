@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import RagError
-from rag.settings import IngestSettings
+from rag.settings import IngestSettings, as_path
 from rag.types import Document
 
 LOADERS = {
@@ -71,7 +71,10 @@ def load_file(
     path: Path, doc_id: str | None = None, settings: IngestSettings | None = None
 ) -> list[Document]:
     """Load one file; raises RagError with a reason (and a fix) when it cannot be read."""
+    path = as_path(path, "file")
     settings = settings or IngestSettings()
+    if path.is_dir():
+        raise RagError(f"{path} is a folder, not a file.", "Load a folder with rag.ingest.load_corpus.")
     loader = _loader(path.suffix)
     if loader is None:
         raise RagError(
