@@ -105,6 +105,20 @@ def test_a_number_of_the_asked_kind(docs):
     assert "€ 44 miljoen" in text and "maximaal 550 personen" in text  # the sentences are the corpus's
 
 
+def test_a_question_for_a_day_needs_a_day():
+    """A question for a day ("Op welke datum …?") is not answered by a quarter or a year; "Wanneer …?" is."""
+    day = analyse("Op welke datum treedt Bulgarije toe tot het Schengengebied?", "nl")
+    when = analyse("Wanneer treedt Bulgarije toe tot het Schengengebied?", "nl")
+    on = analyse("On what date did Croatia join the Schengen area?", "en")
+    assert day.day and on.day and not when.day
+    later = "Deze wetgeving is gepland voor uiterlijk Q1 2023."
+    assert not holds("date", later, day) and not holds("date", later, on) and holds("date", later, when)
+    for dated in ("De internetconsultatie loopt tot 20 maart 2024.", "Op 25-11-2022 besloot de Raad.",
+                  "The Council decided on December 8, 2022."):  # fmt: skip
+        assert holds("date", dated, day) and holds("date", dated, on)
+    assert not has_date("In de brief van 2 december jl. schreef het kabinet dit.", day=True)
+
+
 def test_dates_reasons_and_positions():
     asked = analyse("Waarom?", "nl")
     assert has_date("Het EES staat momenteel gepland op medio mei 2023.")

@@ -30,6 +30,12 @@ def test_a_number_question_quotes_the_sentence_with_the_number(real_pipeline):
     assert money.status in ("answered", "partial") and "€ 44 miljoen" in quoted(money)
 
 
+def test_a_question_for_a_day_that_the_documents_only_give_a_quarter_for_is_partial(real_pipeline):
+    answer = real_pipeline.ask("Op welke datum treedt Bulgarije toe tot het Schengengebied?")
+    assert_cited_verbatim(answer, real_pipeline.documents)
+    assert answer.status == "partial" and "geen datum" in answer.text.split("\n")[0], answer.text
+
+
 def test_a_near_miss_comes_back_partial_saying_what_is_missing(real_pipeline):
     answer = real_pipeline.ask("Hoeveel Syriërs heeft Nederland in 2016 hervestigd?")
     assert_cited_verbatim(answer, real_pipeline.documents)

@@ -59,9 +59,17 @@ CITED_DATE = re.compile(
 )
 
 
-def has_date(text: str) -> bool:
-    """A date in the sentence, other than the date of a letter or report it cites."""
-    return bool(DATE.search(CITED_DATE.sub(" ", text)))
+DAY_DATE = re.compile(
+    rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b|\b\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}\b",
+    re.IGNORECASE,
+)
+
+
+def has_date(text: str, day: bool = False) -> bool:
+    """A date in the sentence, other than the date of a letter or report it cites; with `day`,
+    one that names the day ("op 20 maart 2024", not "uiterlijk Q1 2023" or "in 2016")."""
+    plain = CITED_DATE.sub(" ", text)
+    return bool((DAY_DATE if day else DATE).search(plain))
 
 
 def has_number(text: str, asked: Asked) -> bool:
@@ -87,7 +95,7 @@ def holds(kind: str, text: str, asked: Asked) -> bool:
     if kind == "number":
         return has_number(text, asked)
     if kind == "date":
-        return has_date(text)
+        return has_date(text, asked.day)
     if kind == "reason":
         return bool(REASON.search(text))
     if kind == "position":

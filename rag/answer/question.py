@@ -39,6 +39,7 @@ ASKS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 DURATION = {"nl": r"\bhoe (lang|snel)\b|\bbinnen hoeveel\b", "en": r"\bhow (long|soon|quickly)\b"}
+DAY = {"nl": r"\bwelke (datum|dag)\b", "en": r"\b(what|which) (date|day)\b"}  # a day, not a year
 MONEY = (
     r"\b(geld|euro|kost|kosten|kostte|bedrag|budget|subsidie|money|cost|costs|pay|paid|fund|funding|"
     r"budget|spend|spent)\b|(?<!by )\bhow much\b(?! of| more| less| higher| lower| longer| faster| further)"
@@ -82,6 +83,7 @@ class Asked:
     key_terms: tuple[str, ...]  # as written in the question
     money: bool = False  # a number question about an amount of money
     duration: bool = False  # a number question about a period ("binnen 24 uur")
+    day: bool = False  # a date question that asks for a day ("Op welke datum …?"), not a year
 
     @property
     def kind(self) -> str:
@@ -169,7 +171,8 @@ def analyse(question: str, lang: str) -> Asked:
     text = question.lower()
     money = bool(re.search(MONEY, text))
     duration = bool(re.search(DURATION[lang], text))
-    return Asked(kinds, key_terms(question, lang), money and "number" in kinds, duration)
+    day = bool(re.search(DAY[lang], text)) and "date" in kinds
+    return Asked(kinds, key_terms(question, lang), money and "number" in kinds, duration, day)
 
 
 def is_year(term: str) -> bool:
