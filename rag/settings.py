@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeGuard
 
 from rag.errors import RagError, describe
 
@@ -40,13 +42,19 @@ WANTED = {
 }
 
 
+# A lone surrogate: how Python keeps a byte that is not UTF-8 (argv, file names), or half of a
+# UTF-16 pair sent as JSON; no such text can be written as UTF-8 (rag.validate refuses it too).
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def not_utf8(text: str) -> bool:
-    """A name that holds a byte that is not UTF-8 (Python keeps it as a lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    """A name that holds a byte that is not UTF-8."""
+    return bool(SURROGATE.search(text))
+
+
+def is_path(value: object) -> TypeGuard[str | os.PathLike[str]]:
+    """A path as the API takes one: a Path (any os.PathLike) or non-blank text."""
+    return isinstance(value, os.PathLike) or (isinstance(value, str) and bool(value.strip()))
 
 
 def shown(text: str) -> str:
@@ -67,7 +75,7 @@ def check_path_text(path: Path, label: str) -> Path:
 
 def as_path(value: object, label: str) -> Path:
     """A path given as a Path or as text, as a Path; anything else is a RagError naming `label`."""
-    if isinstance(value, os.PathLike) or (isinstance(value, str) and value.strip()):
+    if is_path(value):
         return check_path_text(Path(value), label)
     raise RagError(
         f"The {label} must be a path (a Path or text), got {describe(value)}.",
@@ -93,8 +101,7 @@ def check_settings(
         value = getattr(config, f.name)
         label = f"{owner}.{f.name}"
         kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
-        text = isinstance(value, str) and bool(value.strip())
-        if kind == "Path" and (isinstance(value, os.PathLike) or text):
+        if kind == "Path" and is_path(value):
             path = check_path_text(Path(value), f"{label} folder")
             object.__setattr__(config, f.name, path)  # frozen: only here, while being made
             continue
@@ -103,7 +110,7 @@ def check_settings(
         elif kind == "float":
             ok = isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
         elif kind == "str":
-            ok = text
+            ok = isinstance(value, str) and bool(value.strip())
         elif kind == "bool":
             ok = isinstance(value, bool)
         elif kind == "Path":

@@ -22,6 +22,7 @@ from rag.settings import (
     MAX_HISTORY_ITEMS,
     MAX_QUESTION_CHARS,
     MODES,
+    SURROGATE,
     check_top_k,
 )
 from rag.types import KIND_LABELS_EN
@@ -29,7 +30,6 @@ from rag.types import KIND_LABELS_EN
 if TYPE_CHECKING:
     from rag.retrieve.filters import Filters
 
-SURROGATE = re.compile("[\ud800-\udfff]")
 SHORTEN = "Ask a shorter question; put the key words first."
 HISTORY_FORMAT = 'Send the earlier questions as a list of text, oldest first: ["…", "…"].'
 

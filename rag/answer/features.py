@@ -20,11 +20,12 @@ NUMBER_WORDS = (
     r"verdubbeld|verdrievoudigd|helft|derde|kwart|enkele honderden|enkele duizenden"
 )
 YEAR = r"\b(1[89]|20)\d\d\b"
+NUMERIC_DATE = r"\b\d{1,2}[-/]\d{1,2}[-/]\d{2,4}\b"  # 25-11-2022, 8/12/22
 DATE = re.compile(
     rf"\b(\d{{1,2}}(, | en | tot | t/m |-|–))*\d{{1,2}} ({MONTHS})\b|\b({MONTHS})( \d{{4}}|\b)"
     rf"|\b(begin|medio|eind|half|sinds|vanaf|uiterlijk|voor|na|in|tot en met|t/m|per) (de )?"
     rf"({YEAR}|jaren \d0)"
-    rf"|\bjl\.|\bj\.l\.|\b\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}\b|{YEAR}",
+    rf"|\bjl\.|\bj\.l\.|{NUMERIC_DATE}|{YEAR}",
     re.IGNORECASE,
 )
 REFERENCE = re.compile(
@@ -60,7 +61,7 @@ CITED_DATE = re.compile(
 
 
 DAY_DATE = re.compile(
-    rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b|\b\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}\b",
+    rf"\b\d{{1,2}} ({MONTHS})\b|\b({MONTHS}) \d{{1,2}}\b|{NUMERIC_DATE}",
     re.IGNORECASE,
 )
 

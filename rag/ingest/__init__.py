@@ -15,7 +15,7 @@ from rag.errors import RagError, describe
 from rag.ingest.chunk import ChunkSettings, chunk_document
 from rag.ingest.files import SUPPORTED, load_file
 from rag.ingest.walk import document_ids, walk_corpus
-from rag.settings import IngestSettings, as_path, check_path_text, shown
+from rag.settings import IngestSettings, as_path, shown
 from rag.types import Document, Passage
 
 SKIPPED_NAMES = {"sources.md", "readme.md", "readme.txt", "metadata.xml", "license", "license.txt"}
@@ -51,8 +51,7 @@ class Corpus:
 
 
 def check_corpus_dir(root: Path) -> None:
-    """Raise RagError unless root is a readable folder whose path is UTF-8 text."""
-    check_path_text(root, "corpus")
+    """Raise RagError unless root is a readable folder."""
     if not root.exists():
         raise RagError(f"Corpus folder {root} does not exist.", "Pass --corpus with an existing folder.")
     if not root.is_dir():
