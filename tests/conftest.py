@@ -41,6 +41,28 @@ def passages(corpus: Corpus) -> list[Passage]:
 
 
 @pytest.fixture(scope="session")
+def small_index(tmp_path_factory) -> Path:
+    """An index of the small corpus (tests/helpers.py) built once by `python -m rag index` with
+    the default model; tests that need one in place copy it (helpers.copy_small_index).
+
+    The default model because the tests using it start `python -m rag` several times: it starts
+    in about a second where a sentence-transformers model (the tiny one too) first imports
+    torch (about ten seconds here)."""
+    import subprocess
+    import sys
+
+    from .helpers import small_corpus
+
+    root = tmp_path_factory.mktemp("small-index")
+    argv = [sys.executable, "-m", "rag", "index", "--quiet", "--corpus", str(small_corpus(root)),
+            "--index", str(root / "index")]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
 def real_pipeline(tmp_path_factory):
     """The bundled corpus indexed with the default model (about 40 s, once per session)."""
     from rag.pipeline import open_pipeline

@@ -31,6 +31,14 @@ def small_corpus(root: Path, keys: tuple[str, ...] = SMALL) -> Path:
     return corpus
 
 
+def copy_small_index(built: Path, root: Path) -> tuple[list[str], Path]:
+    """(--corpus/--index options, index folder): a copy of the session's small index (the
+    `small_index` fixture) and of its corpus under `root`, for a test to change or damage."""
+    index = root / "index"
+    shutil.copytree(built, index, symlinks=True)
+    return ["--corpus", str(small_corpus(root)), "--index", str(index)], index
+
+
 def is_asked_by_mps(text: str) -> bool:
     """The not-found report of a matching document of MPs' questions."""
     return any(re.fullmatch(t.format(when=".*", subject=".+"), text) for t in ASKED_BY_MPS.values())

@@ -4,12 +4,10 @@ about a second; a sentence-transformers model first imports torch, about ten sec
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
-from .helpers import small_corpus
+from .helpers import copy_small_index, small_corpus
 from .test_ingest_bad_input import run_cli
 
 HIT_KEYS = {"rank", "score", "passage_id", "doc_id", "title", "kind", "date", "party", "question",
@@ -22,20 +20,10 @@ def dirs(tmp_path):
     return ["--corpus", str(small_corpus(tmp_path)), "--index", str(tmp_path / "index")]
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """An index of the small corpus, built once by `python -m rag index`."""
-    root = tmp_path_factory.mktemp("built")
-    result = run_cli("index", "--quiet", "--corpus", str(small_corpus(root)), "--index", str(root / "index"))
-    assert result.returncode == 0, result.stderr
-    return root / "index"
-
-
 @pytest.fixture
-def indexed(tmp_path, built, dirs):
-    """The same options, with a copy of the built index in place."""
-    shutil.copytree(built, tmp_path / "index", symlinks=True)
-    return dirs
+def indexed(tmp_path, small_index):
+    """The same options, with a copy of the session's small index in place."""
+    return copy_small_index(small_index, tmp_path)[0]
 
 
 def test_search_builds_the_index_when_there_is_none(dirs):

@@ -22,7 +22,7 @@ import pytest
 from rag.index.store import BUILDS, FILES, LEXICAL_DIR, current_build
 
 from .conftest import ROOT
-from .helpers import small_corpus
+from .helpers import copy_small_index, small_corpus
 
 QUESTION = "visumbeleid Servië"
 FULL = "the disk (or your quota) is full"
@@ -37,26 +37,11 @@ def run(argv: list[str], **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """An index of the small corpus built once, by `python -m rag index`, with the default model.
-
-    The default model: these tests are about files, not vectors, and each runs `python -m rag`
-    several times; the default model starts in about a second where any sentence-transformers
-    model (the tiny test model too) first imports torch (about ten seconds here)."""
-    root = tmp_path_factory.mktemp("built")
-    result = run(rag("index", "--quiet", "--corpus", str(small_corpus(root)), "--index", str(root / "index")))
-    assert result.returncode == 0, result.stderr
-    return root / "index"
-
-
 @pytest.fixture
-def setup(tmp_path, built) -> tuple[list[str], Path]:
-    """(the --corpus/--index options, the index folder): a copy of the built index, of a copy
-    of its corpus; each test damages its own."""
-    index = tmp_path / "index"
-    shutil.copytree(built, index, symlinks=True)
-    return ["--corpus", str(small_corpus(tmp_path)), "--index", str(index)], index
+def setup(tmp_path, small_index) -> tuple[list[str], Path]:
+    """(the --corpus/--index options, the index folder): a copy of the session's small index
+    (default model: these tests are about files, not vectors); each test damages its own."""
+    return copy_small_index(small_index, tmp_path)
 
 
 @pytest.fixture
