@@ -29,7 +29,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# English questions: the 30,000 most frequent English words are embedded once per machine, in
+# a background process at the lowest priority (a few minutes the first time, then a second).
 run: setup
+	@nice -n 19 $(PY) -m rag words --quiet >/dev/null 2>&1 &
 	$(PY) -m rag serve --host $(HOST) --port $(PORT)
 
 lint: setup

@@ -33,6 +33,7 @@ import numpy as np
 from bench.common import CACHE, DOCS, PROJECT_ROOT, Quiet, machine, percentile, revision, table, write_section
 from bench.quality import QUESTIONS, product_index
 from rag.answer.compose import compose
+from rag.cli import run as rag_cli
 from rag.embed import Embedder, load_embedder
 from rag.index.build import build_index
 from rag.index.embedding import embedding_text
@@ -204,17 +205,50 @@ def phases_of(pipeline: Pipeline, question: str) -> tuple[float, float, float]:
     return t1 - t0, t2 - t1, time.perf_counter() - t2
 
 
+def english_words_cache(word_cache: str) -> Path | None:
+    """The word cache the rounds start from: None (empty) or `rag words`' default fill, made once
+    under the bench cache (minutes the first time, then reused)."""
+    if word_cache == "empty":
+        return None
+    filled = CACHE / "english-words"
+    saved = os.environ.get("RAG_VOCABULARY_CACHE")
+    os.environ["RAG_VOCABULARY_CACHE"] = str(filled)
+    try:
+        started = time.perf_counter()
+        if rag_cli(["words", "--quiet"]) != 0:
+            raise SystemExit("bench.speed: `rag words` failed")
+        print(f"  English word cache ready in {time.perf_counter() - started:.0f} s", flush=True)
+    finally:
+        os.environ["RAG_VOCABULARY_CACHE"] = saved or ""
+    return filled
+
+
+def fresh_word_cache(start: Path | None) -> None:
+    """Point the next Pipeline at a copy of `start` (or an empty cache): the words one pass
+    embeds do not carry over to the next."""
+    target = CACHE / "round-words"
+    shutil.rmtree(target, ignore_errors=True)
+    if start is not None:
+        shutil.copytree(start, target)
+    os.environ["RAG_VOCABULARY_CACHE"] = str(target)
+
+
 def warm_latency(
-    index: Index, embedder: Embedder, queries: list[Query], rounds: int, quiet: Quiet
-) -> list[Round]:
-    """Rounds of search, ask and step-by-step passes, each with a fresh Pipeline (no caches carry over)."""
+    index: Index, embedder: Embedder, queries: list[Query], rounds: int, quiet: Quiet,
+    words: Path | None = None,
+) -> list[Round]:  # fmt: skip
+    """Rounds of search, ask and step-by-step passes, each with a fresh Pipeline and a fresh copy
+    of the word cache `words` (empty when None): no caches carry over."""
     out = []
     for r in range(rounds):
         quiet.wait(f"round {r + 1}: search")
+        fresh_word_cache(words)
         search = timed_pass(Pipeline(index, embedder).search, queries)
         quiet.wait(f"round {r + 1}: ask")
+        fresh_word_cache(words)
         ask = timed_pass(Pipeline(index, embedder).ask, queries)
         quiet.wait(f"round {r + 1}: ask step by step")
+        fresh_word_cache(words)
         pipeline = Pipeline(index, embedder)
         for text in WARM_UP:
             phases_of(pipeline, text)
@@ -397,7 +431,7 @@ def phase_rows(rounds: list[Round]) -> list[list[str]]:
     return rows
 
 
-def latency_lines(rounds: list[Round], queries: list[Query]) -> list[str]:
+def latency_lines(rounds: list[Round], queries: list[Query], word_cache: str = "filled") -> list[str]:
     counts = {
         s: sum(q.source == s for q in queries) for s in ("dev question", "paraphrase", "corpus sentence")
     }
@@ -415,7 +449,15 @@ def latency_lines(rounds: list[Round], queries: list[Query]) -> list[str]:
         "hybrid), then through `Pipeline.ask`, each time with a fresh `Pipeline` after 4 warm-up "
         f"questions; the figures are the medians over {len(rounds)} round(s) of each round's "
         "percentile. English questions cost more: the dense retriever always runs for them and "
-        "their words are translated for BM25 (`rag.retrieve.crosslingual`).",
+        "their words are translated for BM25 (`rag.retrieve.crosslingual`). "
+        + (
+            "Each pass starts with a copy of the English word cache `python -m rag words` fills "
+            "(30,000 frequent words; `make run` fills it in the background), so an English "
+            "question embeds only its words outside it."
+            if word_cache == "filled"
+            else "Each pass starts with an empty English word cache (`--word-cache empty`): every "
+            "English word not in the corpus is embedded when first asked."
+        ),
         "",
         *table(header, latency_rows(rounds, queries)),
         "",
@@ -550,7 +592,7 @@ def section(result: dict[str, Any], argv: list[str], quiet: Quiet, seconds: floa
         "",
         "![warm latency and cold start](docs/speed_latency.png)",
         "",
-        *latency_lines(result["rounds"], result["queries"]),
+        *latency_lines(result["rounds"], result["queries"], result["word_cache"]),
         "",
         *cold_lines(result["cold"]),
         "",
@@ -581,6 +623,13 @@ def main(argv: list[str] | None = None) -> None:
         "--no-write", action="store_true", help="print only; leave BENCHMARKS.md and docs/ alone"
     )
     parser.add_argument(
+        "--word-cache",
+        choices=("filled", "empty"),
+        default="filled",
+        help="each round starts with the English word cache `rag words` fills (default; what "
+        "`make run` leaves after a few minutes) or with none (every English word embedded)",
+    )
+    parser.add_argument(
         "--latency-only", action="store_true",
         help="cold start and warm latency only (no throughput, no builds); prints, writes nothing",
     )  # fmt: skip
@@ -601,10 +650,12 @@ def main(argv: list[str] | None = None) -> None:
     cold = cold_start(index_dir, args.cold_runs, quiet)
     for name, values in cold.items():
         print(f"  {name:50s} {ms(values):>6} ms")
-    print("warm latency ...", flush=True)
-    rounds = warm_latency(index, embedder, queries, args.rounds, quiet)
+    print(f"warm latency (English word cache: {args.word_cache}) ...", flush=True)
+    words = english_words_cache(args.word_cache)
+    rounds = warm_latency(index, embedder, queries, args.rounds, quiet, words)
+    os.environ["RAG_VOCABULARY_CACHE"] = str(CACHE / "speed-vocabulary")
     if args.latency_only:
-        print("\n" + "\n".join([*latency_lines(rounds, queries), "", *cold_lines(cold)]))
+        print("\n" + "\n".join([*latency_lines(rounds, queries, args.word_cache), "", *cold_lines(cold)]))
         print(f"{quiet.summary()}; load average now {os.getloadavg()[0]:.2f}")
         return
     print("embedding throughput ...", flush=True)
@@ -613,7 +664,7 @@ def main(argv: list[str] | None = None) -> None:
     full, noop = builds(embedder, args.builds, max(3, args.repeats), quiet)
     result = {
         "index": index, "queries": queries, "cold": cold, "rounds": rounds, "throughput": emb,
-        "builds": full, "noop": noop,
+        "builds": full, "noop": noop, "word_cache": args.word_cache,
     }  # fmt: skip
     seconds = time.perf_counter() - started
     text = section(result, argv, quiet, seconds)

@@ -201,6 +201,50 @@ def _validate(args: argparse.Namespace) -> Filters:
     return filters
 
 
+WORDS_CHUNK = 512  # words embedded and stored at a time: an interrupted fill keeps what it did
+MAX_WORDS = 200_000
+
+
+def cmd_words(args: argparse.Namespace) -> int:
+    """Embed the most frequent English words into the model's word cache (see crosslingual)."""
+    from rag.embed import load_embedder
+    from rag.retrieve.crosslingual import english_words, shared_cache
+
+    if not 1 <= args.top <= MAX_WORDS:
+        raise RagError(f"--top must be between 1 and {MAX_WORDS:,}, got {args.top}.", "Use e.g. --top 30000.")
+    config = _config(args)
+    embedder = load_embedder(config.model, config.backend)
+    cache = shared_cache(embedder)
+    if cache is None:
+        raise RagError(
+            f"The model {config.model} does not say which vector space its vectors are in, so its "
+            "word vectors cannot be cached.", "Use a sentence-transformers model or the default one.",
+        )  # fmt: skip
+    started = time.perf_counter()
+    words = list(english_words(args.top))
+    cached = cache.get(words)
+    missing = [w for w in words if w not in cached]
+    chunks = [missing[i : i + WORDS_CHUNK] for i in range(0, len(missing), WORDS_CHUNK)]
+    if chunks and not args.quiet:
+        from tqdm import tqdm
+
+        chunks = tqdm(chunks, desc="Embedding English words", unit="chunk")
+    for chunk in chunks:
+        cache.put(chunk, embedder.encode_queries(chunk, batch_size=128))
+    stored = len(cache.get(words))
+    if stored < len(words):
+        raise RagError(
+            f"Only {stored:,} of {len(words):,} English words are in the word cache {cache.path}: it "
+            "cannot be written (read-only, full disk, or not a folder).",
+            "Free disk space, or set RAG_VOCABULARY_CACHE to a folder you can write.",
+        )
+    print(
+        f"{len(words):,} English words for {config.model}: {len(words) - len(missing):,} were cached, "
+        f"embedded {len(missing):,} in {time.perf_counter() - started:.1f} s (cache {cache.path})."
+    )
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     filters = _validate(args)
     pipeline = _open(args)
@@ -409,6 +453,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--ray-workers", type=int, metavar="N", help="with --ray: embedding actors (default: all CPUs)"
     )
     p.set_defaults(func=cmd_index)
+    p = sub.add_parser(
+        "words", help="embed the most frequent English words once, so English questions need not"
+    )
+    p.add_argument("--top", type=int, default=30_000, help="how many words (default 30,000)")
+    p.add_argument("--model", help="sentence-transformers model name or folder (default: bundled e5-small)")
+    p.add_argument("--backend", choices=BACKENDS, help="how the model runs (default auto)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_words)
     p = sub.add_parser("search", help="find the passages that answer a question")
     _add_question_options(p)
     p.set_defaults(func=cmd_search)

@@ -3,8 +3,9 @@
 Cross-lingual expansion needs a query-prompt vector for every distinct corpus word (thousands
 per hundred documents). They depend only on the model and the word, so they live in one SQLite
 file per vector space under ``rag.settings.vocabulary_cache_dir()``: a new corpus embeds only
-its new words. SQLite gives concurrent builds safe writes; a cache that cannot be opened or
-written only costs time.
+its new words. English question words live there too (rag.retrieve.crosslingual). SQLite gives
+concurrent builds safe writes, and its write-ahead log lets a question read while a build or
+`rag words` writes; a cache that cannot be opened or written only costs time.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class VocabularyCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
             db.execute("CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         except (OSError, sqlite3.Error):
             yield None  # unusable cache: everything counts as a miss

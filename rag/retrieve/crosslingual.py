@@ -8,18 +8,25 @@ pseudo-relevance-feedback constraint). On the development questions this raised 
 lexical recall@5 from 0.30 to 0.80 and hybrid recall@5 from 0.86 to 0.91 (BENCHMARKS.md).
 Names are translated by a table as well (Serbia -> the corpus's "Servië", "Servische"): the
 nearest words of a name in embedding space are often other names (Serbia -> "bulgarije").
+
+An English word is embedded once per machine, not once per process: its vector goes to the
+vocabulary cache of the model's vector space (rag.index.vocab_cache), where any later process
+finds it, and `rag words` fills that cache with the most frequent English words beforehand
+(`make run` does it in the background), so most English questions embed only themselves.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 
 from rag.embed import Embedder
+from rag.index.vocab_cache import VocabularyCache, cache_path
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 # Names whose Dutch form the embedder does not reliably find: English word start -> Dutch word
@@ -53,6 +60,7 @@ EN_STOPWORDS = set(
     "than more any all or if it they he she you we our your been being much many also other such these "
     "those them then what's did does whether according tell told".split()
 )
+KEPT_WORDS = 100_000  # a question's new words are kept across processes only if this frequent
 MIN_SIMILARITY = 0.85
 MAX_TERMS = 12  # fewer cost recall (6: English recall@5 0.87 instead of 0.90), hardly time
 PER_WORD = 2
@@ -69,6 +77,35 @@ def name_prefixes(question: str) -> tuple[str, ...]:
                  if w.startswith(en) and (len(en) > 2 or w == en) for p in nl)  # fmt: skip
 
 
+def english_words(count: int) -> Iterator[str]:
+    """Up to `count` English words a question may hold, most frequent first (wordfreq's list,
+    shipped in its wheel): 3+ letters, not a stopword, lower case as `expand` looks them up."""
+    from wordfreq import top_n_list
+
+    seen = 0
+    for word in top_n_list("en", count * 2 + 1000):  # room for the stopwords and numbers skipped
+        if seen < count and WORD.fullmatch(word) and word not in EN_STOPWORDS:
+            seen += 1
+            yield word
+
+
+@lru_cache(maxsize=1)
+def frequent_english() -> frozenset[str]:
+    """The KEPT_WORDS most frequent English words (loaded once, off the question's path)."""
+    return frozenset(english_words(KEPT_WORDS))
+
+
+def shared_cache(embedder: Embedder) -> VocabularyCache | None:
+    """The cache of word vectors for the embedder's vector space; None when the embedder does
+    not say which space it is (fingerprint and query backend)."""
+    fingerprint = getattr(embedder, "fingerprint", None)
+    description = getattr(embedder, "description", None)
+    queries = description.get("queries") if isinstance(description, dict) else None
+    if not isinstance(fingerprint, str) or not isinstance(queries, str):
+        return None
+    return VocabularyCache(cache_path(fingerprint, queries), int(embedder.dimension))
+
+
 def vocabulary(texts: Iterable[str]) -> list[str]:
     """The distinct lower-cased words (3+ letters) of a corpus, sorted."""
     return sorted({w.lower() for t in texts for w in WORD.findall(t)})
@@ -77,26 +114,56 @@ def vocabulary(texts: Iterable[str]) -> list[str]:
 class TermTranslator:
     """Maps English question words to Dutch corpus words near them in embedding space."""
 
-    def __init__(self, words: list[str], vectors: np.ndarray, embedder: Embedder) -> None:
+    def __init__(
+        self, words: list[str], vectors: np.ndarray, embedder: Embedder,
+        cache: VocabularyCache | None = None,
+    ) -> None:  # fmt: skip
         self.words = words
         self.vectors = vectors
         self.embedder = embedder
+        self.cache = cache  # word vectors of this vector space kept across processes
         self.position = {w: i for i, w in enumerate(words)}
         self.folded = [_fold(w) for w in words]
         self._word_vectors: dict[str, np.ndarray] = {}  # question words seen before
+        self._writer: ThreadPoolExecutor | None = None  # stores new words off the question's path
 
     def _vectors_of(self, terms: list[str]) -> np.ndarray:
         unknown = [t for t in dict.fromkeys(terms) if t not in self.position and t not in self._word_vectors]
         if unknown:
             if len(self._word_vectors) > 50_000:
                 self._word_vectors.clear()
-            self._word_vectors.update(zip(unknown, self.embedder.encode_queries(unknown), strict=True))
+            known = self.cache.get(unknown) if self.cache is not None else {}
+            fresh = [t for t in unknown if t not in known]
+            if fresh:
+                known.update(zip(fresh, self.embedder.encode_queries(fresh), strict=True))
+                self._store(fresh, np.stack([known[t] for t in fresh]))
+            self._word_vectors.update(known)
         return np.stack(
             [
                 np.asarray(self.vectors[self.position[t]]) if t in self.position else self._word_vectors[t]
                 for t in terms
             ]
         )
+
+    def _store(self, words: list[str], vectors: np.ndarray) -> None:
+        """Put newly embedded words in the shared cache, in a thread: a write waits for the disk."""
+        if self.cache is None:
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="word-cache")
+        self._writer.submit(self._keep, words, vectors)
+
+    def _keep(self, words: list[str], vectors: np.ndarray) -> None:
+        """Store the words among the KEPT_WORDS most frequent English ones: questions made of
+        invented words cannot grow the cache without bound (at most ~150 MB per model)."""
+        kept = [i for i, w in enumerate(words) if w in frequent_english()]
+        if kept and self.cache is not None:
+            self.cache.put([words[i] for i in kept], vectors[kept])
+
+    def flush(self) -> None:
+        """Wait until the words embedded so far are in the shared cache."""
+        if self._writer is not None:
+            self._writer.submit(lambda: None).result()
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one translator per loaded index, kept for its lifetime
     def _positions(self, text: str) -> frozenset[int]:
