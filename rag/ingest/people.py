@@ -19,9 +19,12 @@ KNOWN_PARTIES = {
     "GroenLinks-PvdA", "Partij voor de Dieren", "Forum voor Democratie",
 }  # fmt: skip
 _CANONICAL = {p.lower(): p for p in KNOWN_PARTIES}
+# "Vragen van het lid", "Kamervragen van de leden", "Mondelinge vragen van het leden" (sic)
+QUESTIONS_OPENING = (
+    r"\b(?:Mondelinge\s+)?(?:Kamer)?(?:[Vv]ragen|VRAGEN) van (?:het van )?(?:de leden|het lid|het leden)"
+)
 QUESTIONS_INTRO = re.compile(
-    r"\b(?:Mondelinge\s+)?(?:Kamer)?(?:[Vv]ragen|VRAGEN) van (?:het van )?(?:de leden|het lid|het leden)\s+"
-    r"(?P<who>.+?)\s+(?P<sep>aan|over)\s+(?P<rest>.*)$",
+    QUESTIONS_OPENING + r"\s+(?P<who>.+?)\s+(?P<sep>aan|over)\s+(?P<rest>.*)$",
     re.S,
 )
 _WHO = r"(?:Minister|Staatssecretaris|minister|staatssecretaris)(?:-[Pp]resident)?"

@@ -12,10 +12,11 @@ from dataclasses import replace
 from rag.ingest.footnotes import MARKER
 from rag.ingest.labels import INLINE_ANSWER, INLINE_QUESTION, NUMBERED_QUESTION, structure_role
 from rag.ingest.para import Para
+from rag.ingest.people import QUESTIONS_OPENING
 
 TERMINAL = ".?!:;"
 BULLET = re.compile(r"^\s*[•·▪◦\-–*]\s")
-QUESTIONS_INTRO = re.compile(r"\b(?:[Vv]ragen|VRAGEN) van (?:de leden|het lid|het leden)\b")
+QUESTIONS_OPENED = re.compile(QUESTIONS_OPENING + r"\b")  # the document introduces MP questions
 
 
 def _is_heading_para(lines: list[str], text: str) -> bool:
@@ -60,7 +61,7 @@ def split_numbered_questions(paras: list[Para]) -> list[Para]:
     """
     if any(p.role == "question_label" for p in paras):
         return paras
-    if not any(QUESTIONS_INTRO.search(p.text) for p in paras[:12]):
+    if not any(QUESTIONS_OPENED.search(p.text) for p in paras[:12]):
         return paras
     numbered = [
         k for k, p in enumerate(paras) if p.role in ("body", "heading") and NUMBERED_QUESTION.match(p.text)
