@@ -43,8 +43,7 @@ def main(argv: list[str] | None = None) -> None:
             for lang in ("en", "nl"):
                 picked = [s for s, q in zip(seconds, queries, strict=True) if q.lang == lang]
                 times.setdefault((condition, lang), []).append(picked)
-            every = times.setdefault((condition, "all"), [])
-            every.append(seconds)
+            times.setdefault((condition, "all"), []).append(seconds)
         print(f"  round {r + 1} done", flush=True)
     rows = []
     for lang, name in (("en", "English"), ("nl", "Dutch"), ("all", "all")):

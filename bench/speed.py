@@ -219,7 +219,10 @@ def english_words_cache(word_cache: str) -> Path | None:
             raise SystemExit("bench.speed: `rag words` failed")
         print(f"  English word cache ready in {time.perf_counter() - started:.0f} s", flush=True)
     finally:
-        os.environ["RAG_VOCABULARY_CACHE"] = saved or ""
+        if saved is None:
+            os.environ.pop("RAG_VOCABULARY_CACHE", None)
+        else:
+            os.environ["RAG_VOCABULARY_CACHE"] = saved
     return filled
 
 

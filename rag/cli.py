@@ -208,29 +208,24 @@ MAX_WORDS = 200_000
 def cmd_words(args: argparse.Namespace) -> int:
     """Embed the most frequent English words into the model's word cache (see crosslingual)."""
     from rag.embed import load_embedder
-    from rag.retrieve.crosslingual import english_words, shared_cache
+    from rag.index.vocab_cache import space_cache
+    from rag.retrieve.crosslingual import english_words
 
     if not 1 <= args.top <= MAX_WORDS:
         raise RagError(f"--top must be between 1 and {MAX_WORDS:,}, got {args.top}.", "Use e.g. --top 30000.")
     config = _config(args)
     embedder = load_embedder(config.model, config.backend)
-    cache = shared_cache(embedder)
-    if cache is None:
-        raise RagError(
-            f"The model {config.model} does not say which vector space its vectors are in, so its "
-            "word vectors cannot be cached.", "Use a sentence-transformers model or the default one.",
-        )  # fmt: skip
+    cache = space_cache(embedder)
     started = time.perf_counter()
     words = list(english_words(args.top))
-    cached = cache.get(words)
-    missing = [w for w in words if w not in cached]
-    chunks = [missing[i : i + WORDS_CHUNK] for i in range(0, len(missing), WORDS_CHUNK)]
-    if chunks and not args.quiet:
+    chunks = [words[i : i + WORDS_CHUNK] for i in range(0, len(words), WORDS_CHUNK)]
+    if not args.quiet:
         from tqdm import tqdm
 
         chunks = tqdm(chunks, desc="Embedding English words", unit="chunk")
+    embedded = 0
     for chunk in chunks:
-        cache.put(chunk, embedder.encode_queries(chunk, batch_size=128))
+        embedded += cache.vectors_for(chunk, lambda batch: embedder.encode_queries(batch, batch_size=128))[1]
     stored = len(cache.get(words))
     if stored < len(words):
         raise RagError(
@@ -239,8 +234,8 @@ def cmd_words(args: argparse.Namespace) -> int:
             "Free disk space, or set RAG_VOCABULARY_CACHE to a folder you can write.",
         )
     print(
-        f"{len(words):,} English words for {config.model}: {len(words) - len(missing):,} were cached, "
-        f"embedded {len(missing):,} in {time.perf_counter() - started:.1f} s (cache {cache.path})."
+        f"{len(words):,} English words for {config.model}: {len(words) - embedded:,} were cached, "
+        f"embedded {embedded:,} in {time.perf_counter() - started:.1f} s (cache {cache.path})."
     )
     return 0
 

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from rag.cli import run
+from rag.index.vocab_cache import space_cache
 from rag.retrieve.crosslingual import (
     EN_STOPWORDS,
     WORD,
     TermTranslator,
     english_words,
     frequent_english,
-    shared_cache,
 )
 
 DUTCH = ["opvang", "hervestiging", "grens", "terugkeer", "kabinet", "servië"]
@@ -46,7 +46,7 @@ def word_cache(tmp_path, monkeypatch):
 
 def translator(embedder) -> TermTranslator:
     vectors = embedder.embedder.encode_queries(DUTCH)
-    return TermTranslator(DUTCH, vectors, embedder, shared_cache(embedder))
+    return TermTranslator(DUTCH, vectors, embedder, space_cache(embedder))
 
 
 def test_an_english_word_is_embedded_once_per_machine_not_once_per_process(word_cache, tiny_embedder):
@@ -60,7 +60,7 @@ def test_an_english_word_is_embedded_once_per_machine_not_once_per_process(word_
     one.flush()
     later = translator(Recording(tiny_embedder, refuse=True))  # another process, same machine
     assert later.expand(QUESTION, [" ".join(DUTCH)]) == expanded
-    cached = shared_cache(tiny_embedder).get(sorted(words))
+    cached = space_cache(tiny_embedder).get(sorted(words))
     np.testing.assert_allclose(
         np.stack([cached[w] for w in sorted(words)]), tiny_embedder.encode_queries(sorted(words)), atol=1e-6
     )
@@ -100,7 +100,7 @@ def test_rag_words_fills_the_cache_with_the_most_frequent_english_words(
     assert {"government", "people"} <= set(english_words(2000)) and "the" not in set(english_words(2000))
     assert run(["words", "--top", "60", "--model", str(tiny_model), "--quiet"]) == 0
     assert "0 were cached, embedded 60" in capsys.readouterr().out
-    cached = shared_cache(tiny_embedder).get(words)
+    cached = space_cache(tiny_embedder).get(words)
     assert sorted(cached) == sorted(words)
     np.testing.assert_allclose(
         np.stack([cached[w] for w in words]), tiny_embedder.encode_queries(words), atol=1e-6

@@ -40,7 +40,7 @@ from rag.index.batch import (
     Span,
     embed_batch,
 )
-from rag.index.vocab_cache import VocabularyCache, cache_path
+from rag.index.vocab_cache import VocabularyCache, space_cache
 from rag.ingest.sentences import sentence_spans
 from rag.retrieve.crosslingual import vocabulary
 from rag.settings import SENTENCE_RECIPES
@@ -164,9 +164,7 @@ def plan_words(
     words to embed, and the shared cache (to store them in)."""
     keys = [text_key(f"query\n{w}") for w in vocab]
     known = {w: cache[k] for w, k in zip(vocab, keys, strict=True) if k in cache}
-    shared = VocabularyCache(
-        cache_path(embedder.fingerprint, embedder.description["queries"]), embedder.dimension
-    )
+    shared = space_cache(embedder)
     if use_shared_cache:
         known.update(shared.get([w for w in vocab if w not in known]))
     return keys, known, [w for w in vocab if w not in known], shared

@@ -15,10 +15,14 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.settings import vocabulary_cache_dir
+
+if TYPE_CHECKING:
+    from rag.embed import Embedder
 
 CACHE_VERSION = 1
 _CHUNK = 500  # words per SQL statement (SQLite's limit on parameters is 999 on old builds)
@@ -28,6 +32,12 @@ def cache_path(fingerprint: str, queries: str, root: Path | None = None) -> Path
     """The cache file of one vector space: model fingerprint + how its queries are embedded."""
     digest = hashlib.sha256(f"{fingerprint}|{queries}|{CACHE_VERSION}".encode()).hexdigest()[:20]
     return (root or vocabulary_cache_dir()) / f"{digest}.sqlite"
+
+
+def space_cache(embedder: Embedder) -> VocabularyCache:
+    """The cache of the embedder's vector space (its fingerprint and how it embeds queries)."""
+    path = cache_path(embedder.fingerprint, embedder.description["queries"])
+    return VocabularyCache(path, embedder.dimension)
 
 
 class VocabularyCache:

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.embed import Embedder
-from rag.index.vocab_cache import VocabularyCache, cache_path
+from rag.index.vocab_cache import VocabularyCache
 
 WORD = re.compile(r"[^\W\d_]{3,}")
 # Names whose Dutch form the embedder does not reliably find: English word start -> Dutch word
@@ -93,17 +93,6 @@ def english_words(count: int) -> Iterator[str]:
 def frequent_english() -> frozenset[str]:
     """The KEPT_WORDS most frequent English words (loaded once, off the question's path)."""
     return frozenset(english_words(KEPT_WORDS))
-
-
-def shared_cache(embedder: Embedder) -> VocabularyCache | None:
-    """The cache of word vectors for the embedder's vector space; None when the embedder does
-    not say which space it is (fingerprint and query backend)."""
-    fingerprint = getattr(embedder, "fingerprint", None)
-    description = getattr(embedder, "description", None)
-    queries = description.get("queries") if isinstance(description, dict) else None
-    if not isinstance(fingerprint, str) or not isinstance(queries, str):
-        return None
-    return VocabularyCache(cache_path(fingerprint, queries), int(embedder.dimension))
 
 
 def vocabulary(texts: Iterable[str]) -> list[str]:

@@ -10,7 +10,8 @@ from rag.embed import Embedder
 from rag.errors import RagError
 from rag.index.store import Index
 from rag.index.vectors import search_faiss
-from rag.retrieve.crosslingual import TermTranslator, shared_cache
+from rag.index.vocab_cache import space_cache
+from rag.retrieve.crosslingual import TermTranslator
 from rag.retrieve.filters import FilterColumns, Filters
 from rag.retrieve.language import detect_language
 from rag.settings import MODES, RetrievalConfig, check_top_k
@@ -50,7 +51,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.config = config or RetrievalConfig()
-        self.translator = TermTranslator(index.vocab, index.vocab_vectors, embedder, shared_cache(embedder))
+        self.translator = TermTranslator(index.vocab, index.vocab_vectors, embedder, space_cache(embedder))
         self.filter_columns = FilterColumns(index)
         # sentence rows of passage r: sentence_bounds[r]:sentence_bounds[r + 1] (sorted by passage)
         self.sentence_bounds = np.searchsorted(index.sentences[:, 0], np.arange(index.size + 1))
