@@ -53,13 +53,41 @@ def test_default_backends_match_todays_vectors(texts, reference):
 
 
 @pytest.mark.slow
-def test_int8_stays_close_but_is_another_space(texts, reference):
-    """int8 is measured for quality in BENCHMARKS.md; here only: close, and fingerprinted apart."""
-    passages = texts[0]
-    int8 = load_embedder(backend="onnx-int8")
-    assert int8.fingerprint != load_embedder().fingerprint
-    old_p = reference.encode(passages, prompt_name="passage", normalize_embeddings=True)
-    assert cosines(int8.encode_passages(passages), old_p).mean() >= 0.97
+def test_int8_keeps_todays_vectors_within_parity_but_is_another_space(corpus, texts):
+    """int8 (7-bit weights, the first layers' feed-forward outputs in fp32) holds the issue's
+    parity bar on every passage of the corpus and the 60 questions; its answer quality is in
+    BENCHMARKS.md. Quantising every matrix product with 8-bit weights, as before, fell to 0.986
+    on these passages. Oracle: the fp32 vectors (test above: cosine >= 0.99 with torch's)."""
+    passages = [p.text for p in chunk_corpus(corpus.documents)]
+    questions = texts[1]
+    int8, fp32 = load_embedder(backend="onnx-int8"), load_embedder()
+    assert int8.fingerprint != fp32.fingerprint and len(passages) >= 100
+    assert int8.description["passages"] == "onnxruntime int8"
+    assert cosines(int8.encode_passages(passages), fp32.encode_passages(passages)).min() >= 0.99
+    assert cosines(int8.encode_queries(questions), fp32.encode_queries(questions)).min() >= 0.99
+
+
+def test_int8_plan_keeps_the_first_feed_forward_outputs_in_fp32(tmp_path):
+    """The nodes left unquantised are found by name in an exported graph (and none in a graph
+    named otherwise, which is then quantised whole)."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    from rag.embed.onnx_export import FP32_LAYERS, int8_plan
+
+    parts = ("attention/self/query", "attention/output/dense", "intermediate/dense", "output/dense")
+    names = [f"/inner/encoder/layer.{i}/{part}/MatMul" for i in range(12) for part in parts]
+    names.append("/other/MatMul")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1])
+    nodes = [helper.make_node("MatMul", ["x", "x"], [f"y{i}"], name=n) for i, n in enumerate(names)]
+    outputs = [helper.make_tensor_value_info(f"y{i}", TensorProto.FLOAT, [1, 1]) for i in range(len(names))]
+    path = tmp_path / "graph.onnx"
+    onnx.save(helper.make_model(helper.make_graph(nodes, "g", [x], outputs)), str(path))
+    assert int8_plan(path) == [f"/inner/encoder/layer.{i}/output/dense/MatMul" for i in range(FP32_LAYERS)]
+    other = helper.make_node("MatMul", ["x", "x"], ["y0"], name="mm")
+    other = helper.make_graph([other], "g", [x], outputs[:1])
+    onnx.save(helper.make_model(other), str(path))
+    assert int8_plan(path) == []
 
 
 def test_the_query_path_imports_neither_torch_nor_tokenizers(real_pipeline):

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from rag.embed.onnx_backend import OnnxEmbedder
+from rag.embed.onnx_export import INT8_RECIPE
 from rag.embed.tokens import Span, normalise
 from rag.settings import DEFAULT_MODEL, query_engine
 
@@ -45,7 +46,7 @@ class DefaultEmbedder:
         self.model_dir = model_dir
         self.precision = precision
         self.model_id = DEFAULT_MODEL
-        self.fingerprint = weights if precision == "fp32" else f"{weights}/onnx-{precision}-dynamic"
+        self.fingerprint = weights if precision == "fp32" else f"{weights}/onnx-{precision}-{INT8_RECIPE}"
         self.queries_on_onnx = precision != "fp32" or query_engine() == "onnx"
 
     @property
