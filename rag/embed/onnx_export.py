@@ -29,7 +29,7 @@ from rag.settings import cache_dir
 
 EXPORT_VERSION = 1
 PRECISIONS = ("fp32", "int8")
-INT8_RECIPE = "matmul-rr-ffn6"  # names the int8 file and vector space: change it with `int8_plan`
+INT8_RECIPE = "matmul-rr-ffn6"  # names the int8 file and vector space: rename it when _quantise changes
 # The first layers' feed-forward output projections, kept in fp32, carry most of int8's error:
 # min cosine with the fp32 vectors over the 152 passages of corpus/ 0.9860 quantising everything,
 # 0.9896 with 7-bit weights (reduce_range), 0.9916 / 0.9927 / 0.9962 / 0.9973 also keeping 2 / 3 /
