@@ -49,7 +49,7 @@ class Composer:
         asked = analyse(question, lang)
         if self.reranker is not None:
             hits = self.reranker.rerank(question, hits, self.index)
-        cabinet = cabinet_hits(hits, self.config)
+        cabinet = cabinet_hits(hits, self.config, question)
         key_forms = tuple(f for t in asked.key_terms if (f := forms(t, lang)))
         terms = set(tokenize(query_text or question))
         rerank = self._sentence_scores(question, cabinet)

@@ -25,8 +25,9 @@ from rag.answer.question import Asked, is_datelike
 from rag.answer.terms import Context, defined_abbreviations, forms, with_defined
 from rag.index.store import Index
 from rag.ingest.sentences import sentence_spans
+from rag.retrieve.acknowledgment import AWARENESS
 from rag.settings import ComposeConfig
-from rag.types import Passage, Status
+from rag.types import Document, Passage, Status
 
 Span = tuple[int, int]
 
@@ -54,7 +55,18 @@ def passage_frame(index: Index, passage: Passage) -> str:
     if doc is not None:
         parts += [doc.title, doc.date or "", doc.meta.date_sent or "", doc.meta.date_received or ""]
         parts.append(doc.meta.signatory or "")  # who speaks: "Minister van Justitie en Veiligheid"
+        parts.append(opening_awareness(doc))
     return "\n".join(parts)
+
+
+def opening_awareness(doc: Document) -> str:
+    """The opening question of a set of Kamervragen when it asks whether the minister knows the
+    news it is about ("Kent u het bericht «Agent schiet op politiehond tijdens arrestatie in
+    Dalfsen»?"): it names the subject of every later answer, which rarely repeats it."""
+    if not doc.qa_pairs:
+        return ""
+    question = doc.qa_pairs[0].question
+    return question if AWARENESS.search(question) else ""
 
 
 def _sentences_with_previous(quote: str) -> list[tuple[str, str]]:

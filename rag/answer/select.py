@@ -22,6 +22,7 @@ from rag.answer.question import Asked
 from rag.answer.terms import Context
 from rag.index.lexical import tokenize
 from rag.index.store import Index
+from rag.retrieve.acknowledgment import asks_awareness, is_acknowledgment
 from rag.settings import ComposeConfig
 from rag.types import Hit, Passage
 
@@ -63,9 +64,16 @@ class Scoring:
     name_forms: tuple[tuple[str, ...], ...] = ()  # the key terms that are names (not years, numbers)
 
 
-def cabinet_hits(hits: list[Hit], config: ComposeConfig) -> list[Hit]:
-    """The top hits whose text is the cabinet's own words (the only ones quoted as an answer)."""
-    return [h for h in hits[: config.hits_considered] if h.passage.speaker == "cabinet"]
+def cabinet_hits(hits: list[Hit], config: ComposeConfig, question: str = "") -> list[Hit]:
+    """The top hits whose text is the cabinet's own words (the only ones quoted as an answer),
+    without bare acknowledgments ("Kent u het bericht …?" "Ja.") unless the question asks
+    whether the cabinet knows of something (rag.retrieve.acknowledgment)."""
+    keep_acknowledgments = asks_awareness(question)
+    return [
+        h
+        for h in hits[: config.hits_considered]
+        if h.passage.speaker == "cabinet" and (keep_acknowledgments or not is_acknowledgment(h.passage))
+    ]
 
 
 def _named(

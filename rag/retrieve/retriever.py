@@ -11,6 +11,7 @@ from rag.errors import RagError
 from rag.index.store import Index
 from rag.index.vectors import search_faiss
 from rag.index.vocab_cache import space_cache
+from rag.retrieve.acknowledgment import asks_awareness, is_acknowledgment
 from rag.retrieve.crosslingual import TermTranslator
 from rag.retrieve.filters import FilterColumns, Filters
 from rag.retrieve.language import detect_language
@@ -55,6 +56,8 @@ class Retriever:
         self.filter_columns = FilterColumns(index)
         # sentence rows of passage r: sentence_bounds[r]:sentence_bounds[r + 1] (sorted by passage)
         self.sentence_bounds = np.searchsorted(index.sentences[:, 0], np.arange(index.size + 1))
+        # bare acknowledgments ("Kent u het bericht …?" "Ja."): scores lowered (rag.retrieve.acknowledgment)
+        self.acknowledgments = frozenset(r for r, p in enumerate(index.passages) if is_acknowledgment(p))
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.embedder.encode_queries([question])[0]
@@ -169,6 +172,7 @@ class Retriever:
             ranked = sorted(lexical.items(), key=lambda kv: (-kv[1], kv[0]))
         else:
             ranked = self.fuse(dense, lexical, query.lang)
+        ranked = self._lower_acknowledgments(ranked, query.text)
         shown = [row for row, _ in ranked[:top_k]]
         dense = {**self._dense_of(query.vector, [r for r in shown if r not in dense]), **dense}
         hits = [
@@ -176,6 +180,20 @@ class Retriever:
             for rank, (row, score) in enumerate(ranked[:top_k], start=1)
         ]
         return Retrieval(query, hits, lexical_text)
+
+    def _lower_acknowledgments(
+        self, ranked: list[tuple[int, float]], question: str
+    ) -> list[tuple[int, float]]:
+        """Bare acknowledgments' scores times `acknowledgment_weight`, unless the question asks
+        whether the cabinet knows of something (then "Ja." is the answer)."""
+        weight = self.config.acknowledgment_weight
+        if weight == 1.0 or not self.acknowledgments or asks_awareness(question):
+            return ranked
+        if not any(row in self.acknowledgments for row, _ in ranked):
+            return ranked
+        lowered = [(row, score - (1 - weight) * abs(score) if row in self.acknowledgments else score)
+                   for row, score in ranked]  # fmt: skip
+        return sorted(lowered, key=lambda kv: (-kv[1], kv[0]))
 
     def fuse(self, dense: dict[int, float], lexical: dict[int, float], lang: str) -> list[tuple[int, float]]:
         """Weighted reciprocal rank fusion of the dense and lexical rankings.
