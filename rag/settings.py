@@ -328,6 +328,9 @@ class ComposeConfig:
     lead_weight: float = 0.0  # ... 1 for the first sentence of an answer (yes/no, position questions)
     polar_weight: float = 0.02  # ... 1 for "niet", "geen", "wel" in it (yes/no questions)
     name_weight: float = 0.15  # ... the names it adds to the question, up to 3, / 3 (which/who questions)
+    # ... 1 for a role that acts, "is aan het lokale gezag", "verantwoordelijk" (who questions;
+    # tuning halves: recent quote level nl 0.871 -> 0.903 at 0.15-0.2, seed en -1 question at 0.3)
+    actor_weight: float = 0.15
     question_weight: float = 0.0  # ... the share of the question's words in the MP question answered
     reranker_weight: float = 0.20  # ... the reranker's probability, when a reranker is given
     keep_within: float = 0.15  # quote sentences scoring within this of the best one

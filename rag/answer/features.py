@@ -48,6 +48,17 @@ POSITION = re.compile(
     r"heeft (een )?(positieve|negatieve|kritische) grondhouding|volgt)\b",
     re.IGNORECASE,
 )
+# Who does it: "Het is aan het lokale gezag om …", "ligt bij de gemeente", "is verantwoordelijk
+# voor", "is door een andere agent neergeschoten" (the answer to a who question is often a role,
+# not a name)
+ACTOR = re.compile(
+    r"\b(is|ligt)\s+(het\s+|dit\s+|dat\s+)?(primair\s+|allereerst\s+|in de eerste plaats\s+)?"
+    r"aan\s+(de|het|een)\b"
+    r"|\bligt\s+bij\b|\bverantwoordelijk\w*\b|\bbevoegd\w*\b|\bgezag\b|\bbelast\s+met\b"
+    r"|\b(zorgt|zorgen|draagt|dragen)\s+(er\s+)?(voor|zorg)\b"
+    r"|\b(is|zijn|wordt|worden|werd|werden)\s+(\w+\s+)?door\s+(de|het|een)\b",
+    re.IGNORECASE,
+)
 POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
 
 

@@ -39,6 +39,7 @@ ASKS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 DURATION = {"nl": r"\bhoe (lang|snel)\b|\bbinnen hoeveel\b", "en": r"\bhow (long|soon|quickly)\b"}
+WHO = {"nl": r"(?<![\w-])wie(?![\w-])", "en": r"(?<![\w-])(who|whom)(?![\w-])"}
 DAY = {"nl": r"\bwelke (datum|dag)\b", "en": r"\b(what|which) (date|day)\b"}  # a day, not a year
 MONEY = (
     r"\b(geld|euro|kost|kosten|kostte|bedrag|budget|subsidie|money|cost|costs|pay|paid|fund|funding|"
@@ -84,6 +85,7 @@ class Asked:
     money: bool = False  # a number question about an amount of money
     duration: bool = False  # a number question about a period ("binnen 24 uur")
     day: bool = False  # a date question that asks for a day ("Op welke datum …?"), not a year
+    who: bool = False  # a list question that asks who ("Wie bepaalt …?", "Who is responsible …?")
 
     @property
     def kind(self) -> str:
@@ -172,7 +174,8 @@ def analyse(question: str, lang: str) -> Asked:
     money = bool(re.search(MONEY, text))
     duration = bool(re.search(DURATION[lang], text))
     day = bool(re.search(DAY[lang], text)) and "date" in kinds
-    return Asked(kinds, key_terms(question, lang), money and "number" in kinds, duration, day)
+    who = kinds[0] == "list" and bool(re.search(WHO[lang], text))
+    return Asked(kinds, key_terms(question, lang), money and "number" in kinds, duration, day, who)
 
 
 def is_year(term: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.features import POLAR, compound_share, holds, new_names, precise, unquotable
+from rag.answer.features import ACTOR, POLAR, compound_share, holds, new_names, precise, unquotable
 from rag.answer.outcome import passage_frame
 from rag.answer.question import Asked
 from rag.answer.terms import Context
@@ -183,6 +183,7 @@ class Selector:
             + cfg.lead_weight * (lead and asked.kind in LEAD_KINDS)
             + cfg.polar_weight * (asked.kind == "yesno" and bool(POLAR.search(sentence)))
             + cfg.name_weight * (asked.kind == "list" and new_names(sentence, scoring.question))
+            + cfg.actor_weight * (asked.who and bool(ACTOR.search(sentence)))
         )
 
     def _with_short_neighbour(self, s: Sentence) -> list[Span]:
