@@ -331,6 +331,11 @@ class ComposeConfig:
     # ... 1 for a role that acts, "is aan het lokale gezag", "verantwoordelijk" (who questions;
     # tuning halves: recent quote level nl 0.871 -> 0.903 at 0.15-0.2, seed en -1 question at 0.3)
     actor_weight: float = 0.15
+    # ... 1 for a conclusion or decision ("daarom", "is voornemens", "geen aanleiding"; yes/no
+    # questions). Tuning halves, Dutch: seed quote level 0.824 -> 0.843 at 0.03-0.05 (0.15: 0.804);
+    # English questions lost 1-2 quotes at every weight tried (0.03-0.15), so theirs is 0
+    stance_weight: float = 0.05
+    stance_weight_en: float = 0.0
     question_weight: float = 0.0  # ... the share of the question's words in the MP question answered
     reranker_weight: float = 0.20  # ... the reranker's probability, when a reranker is given
     keep_within: float = 0.15  # quote sentences scoring within this of the best one

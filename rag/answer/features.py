@@ -59,6 +59,16 @@ ACTOR = re.compile(
     r"|\b(is|zijn|wordt|worden|werd|werden)\s+(\w+\s+)?door\s+(de|het|een)\b",
     re.IGNORECASE,
 )
+# The cabinet's conclusion or decision, what a yes/no question about its course asks for:
+# "Al het voorgaande in ogenschouw genomen is het kabinet voornemens in te stemmen …", "Ik heb
+# daarom geen aanleiding te veronderstellen dat aanvullende maatregelen nodig zijn."
+STANCE = re.compile(
+    r"\b(daarom|dan ook|derhalve|concluderend|kortom|alles overwegende|in ogenschouw genomen|om die reden)\b"
+    r"|\b(heb|zie|ziet|heeft|hebben|zien)\s+(ik\s+|het kabinet\s+|wij\s+)?(daarom\s+)?(geen|wel)\s+"
+    r"(aanleiding|reden|noodzaak)\b"
+    r"|\b(is|ben|zijn)\s+(ik\s+|het kabinet\s+)?(niet\s+)?(voornemens|van plan|bereid|voorstander)\b",
+    re.IGNORECASE,
+)
 POLAR = re.compile(r"\b(niet|geen|nooit|wel|ja|nee)\b", re.IGNORECASE)
 
 

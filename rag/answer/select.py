@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.features import ACTOR, POLAR, compound_share, holds, new_names, precise, unquotable
+from rag.answer.features import ACTOR, POLAR, STANCE, compound_share, holds, new_names, precise, unquotable
 from rag.answer.outcome import passage_frame
 from rag.answer.question import Asked
 from rag.answer.terms import Context
@@ -175,6 +175,7 @@ class Selector:
         """The weighted evidence, besides the cosine, that the sentence answers the question."""
         cfg, asked = self.config, scoring.asked
         lexical = cfg.lexical_weight_en if scoring.lang == "en" else cfg.lexical_weight
+        stance = cfg.stance_weight_en if scoring.lang == "en" else cfg.stance_weight
         return (
             lexical * _share(words, scoring.terms)
             + cfg.compound_weight * compound_share(sentence, scoring.words)
@@ -184,6 +185,7 @@ class Selector:
             + cfg.polar_weight * (asked.kind == "yesno" and bool(POLAR.search(sentence)))
             + cfg.name_weight * (asked.kind == "list" and new_names(sentence, scoring.question))
             + cfg.actor_weight * (asked.who and bool(ACTOR.search(sentence)))
+            + stance * (asked.kind == "yesno" and bool(STANCE.search(sentence)))
         )
 
     def _with_short_neighbour(self, s: Sentence) -> list[Span]:

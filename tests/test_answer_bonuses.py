@@ -1,6 +1,10 @@
-"""Who questions are often answered with a role, not a name ("Het is aan het lokale gezag om dit
-in goede banen te leiden."): such a sentence gets `ComposeConfig.actor_weight`. On the real
-Aanhangsel PDF tests/data/ah-kozp-sinterklaas.pdf, indexed with the default model."""
+"""Sentence bonuses for what a question type asks, on real documents indexed with the default model:
+
+- who questions are often answered with a role, not a name ("Het is aan het lokale gezag om dit
+  in goede banen te leiden.", tests/data/ah-kozp-sinterklaas.pdf): `ComposeConfig.actor_weight`;
+- a Dutch yes/no question about the cabinet's course is answered by its conclusion ("Al het
+  voorgaande in ogenschouw genomen is het kabinet voornemens …", the bundled 2022 written
+  consultation): `ComposeConfig.stance_weight`."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from rag.answer.features import ACTOR
+from rag.answer.features import ACTOR, STANCE
 from rag.answer.question import analyse
 from rag.pipeline import Pipeline, open_pipeline
 from rag.settings import IndexConfig
@@ -73,3 +77,42 @@ def test_the_role_that_answers_a_who_question_is_quoted(sinterklaas: Pipeline, q
     assert ROLE not in without.text  # the names of the other sentences won
     answer = sinterklaas.ask(question)
     assert ROLE in " ".join(q for c in answer.citations for q in c.quotes)
+
+
+ROMANIA = (
+    "Al het voorgaande in ogenschouw genomen is het kabinet voornemens in te stemmen met de "
+    "Schengentoetreding van Roemenië."
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        ROMANIA,
+        "Ik heb daarom geen aanleiding te veronderstellen dat aanvullende maatregelen nodig zijn.",
+        "Het kabinet is niet voornemens de regeling te verlengen.",
+    ],
+)
+def test_a_conclusion_or_decision_is_a_stance(sentence: str) -> None:
+    assert STANCE.search(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Het centrum biedt ruimte voor maximaal 550 personen.", "De Raad kwam op 8 december bijeen."]
+)
+def test_a_plain_statement_is_not(sentence: str) -> None:
+    assert not STANCE.search(sentence)
+
+
+def test_the_conclusion_answers_a_dutch_yes_no_question(real_pipeline: Pipeline) -> None:
+    question = "Gaat Nederland akkoord met Roemenië in Schengen, gezien het CVM-rapport over de rechtsstaat?"
+    default = real_pipeline.composing
+    try:
+        real_pipeline.composing = replace(default, stance_weight=0.0)
+        without = real_pipeline.ask(question)
+    finally:
+        real_pipeline.composing = default
+    assert ROMANIA not in " ".join(q for c in without.citations for q in c.quotes)
+    answer = real_pipeline.ask(question)
+    assert answer.status == "answered"
+    assert ROMANIA in " ".join(q for c in answer.citations for q in c.quotes)
