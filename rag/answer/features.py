@@ -1,10 +1,12 @@
 """What a (Dutch) sentence holds: a number of the asked kind, a date, a causal or a position
 marker, the question's words inside its compounds, new names; whether it is a question.
-Cheap regular expressions, run on the few sentences of the top hits."""
+Cheap regular expressions, run on the few sentences of the top hits; what does not depend on the
+question is remembered per sentence text (`CACHED` sentences), so a warm server runs each once."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.answer.question import Asked
 from rag.answer.terms import fold
@@ -87,6 +89,22 @@ DAY_DATE = re.compile(
 )
 
 
+CACHED = 1 << 16  # sentence texts whose question-independent features are remembered
+
+
+@lru_cache(maxsize=CACHED)
+def found(pattern: re.Pattern[str], text: str) -> bool:
+    """`pattern` occurs in `text` (remembered)."""
+    return pattern.search(text) is not None
+
+
+@lru_cache(maxsize=CACHED)
+def _without_dates(text: str) -> str:
+    """The text without references ("nr. 963", "Kamerstuk 21 501-20") and dates."""
+    return DATE.sub(" ", REFERENCE.sub(" ", text))
+
+
+@lru_cache(maxsize=CACHED)
 def has_date(text: str, day: bool = False) -> bool:
     """A date in the sentence, other than the date of a letter or report it cites; with `day`,
     one that names the day ("op 20 maart 2024", not "uiterlijk Q1 2023" or "in 2016")."""
@@ -97,10 +115,15 @@ def has_date(text: str, day: bool = False) -> bool:
 def has_number(text: str, asked: Asked) -> bool:
     """A number of the asked kind: an amount of money, a period, or a count (not a date or a
     reference like 'nr. 963' or 'Kamerstuk 21 501-20')."""
-    plain = DATE.sub(" ", REFERENCE.sub(" ", text))
-    if asked.money:
+    return _has_number(text, asked.money, asked.duration)
+
+
+@lru_cache(maxsize=CACHED)
+def _has_number(text: str, money: bool, duration: bool) -> bool:
+    plain = _without_dates(text)
+    if money:
         return bool(MONEY.search(plain)) and bool(NUMBER.search(plain))
-    if asked.duration:
+    if duration:
         return bool(TIME_UNIT.search(text))
     return bool(NUMBER.search(plain))
 
@@ -108,7 +131,7 @@ def has_number(text: str, asked: Asked) -> bool:
 def precise(kind: str, text: str) -> bool:
     """A number written in digits (not "enkele honderden"), a date with a day or a year."""
     if kind == "number":
-        return bool(re.search(r"\d", DATE.sub(" ", REFERENCE.sub(" ", text))))
+        return bool(re.search(r"\d", _without_dates(text)))
     return bool(re.search(r"\d", text))
 
 
@@ -119,9 +142,9 @@ def holds(kind: str, text: str, asked: Asked) -> bool:
     if kind == "date":
         return has_date(text, asked.day)
     if kind == "reason":
-        return bool(REASON.search(text))
+        return found(REASON, text)
     if kind == "position":
-        return bool(POSITION.search(text))
+        return found(POSITION, text)
     return False
 
 
@@ -134,15 +157,26 @@ def compound_share(sentence: str, words: frozenset[str]) -> float:
     """Share of `words` found inside the sentence's words ("instituut" in "onderzoeksinstituut")."""
     if not words:
         return 0.0
-    folded = fold(sentence)
+    folded = _folded(sentence)
     return sum(1 for q in words if q[: max(5, len(q) - 2)] in folded) / len(words)
+
+
+@lru_cache(maxsize=CACHED)
+def _folded(text: str) -> str:
+    return fold(text)
 
 
 def new_names(sentence: str, question: str) -> float:
     """How many names (capitalised words inside the sentence) it adds to the question, up to 3, /3."""
     asked = fold(question)
-    names = [w for w in re.findall(r"(?<=[^.!?]\s)[A-ZÀ-Ý][\w-]+", sentence) if fold(w)[:5] not in asked]
+    names = [name for name in _names(sentence) if name not in asked]
     return min(len(names), 3) / 3
+
+
+@lru_cache(maxsize=CACHED)
+def _names(sentence: str) -> tuple[str, ...]:
+    """The first five letters, folded, of each capitalised word inside the sentence."""
+    return tuple(fold(w)[:5] for w in re.findall(r"(?<=[^.!?]\s)[A-ZÀ-Ý][\w-]+", sentence))
 
 
 FOOTNOTE_LINE = re.compile(r"^\s*\[\d+\]")
@@ -152,6 +186,7 @@ URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 LETTERS = re.compile(r"[^\W\d_]{2}")
 
 
+@lru_cache(maxsize=CACHED)
 def unquotable(text: str) -> bool:
     """Not the cabinet's statement: a question, or a footnote / reference line ("[1] NOS, 23 mei
     2024, 'Agent schiet …', (https://nos.nl/…)"), little more than a link, or no word at all

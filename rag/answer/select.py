@@ -16,7 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer.features import ACTOR, POLAR, STANCE, compound_share, holds, new_names, precise, unquotable
+from rag.answer.features import (
+    ACTOR,
+    POLAR,
+    STANCE,
+    compound_share,
+    found,
+    holds,
+    new_names,
+    precise,
+    unquotable,
+)
 from rag.answer.outcome import passage_frame
 from rag.answer.question import Asked
 from rag.answer.terms import Context
@@ -109,6 +119,7 @@ class Selector:
         self.config = config
         self.row_of = {p.passage_id: i for i, p in enumerate(index.passages)}
         self._sentences: dict[int, tuple[str, frozenset[str], Context]] = {}
+        self._frames: dict[str, Context] = {}
 
     def sentence_rows(self, passage: Passage) -> np.ndarray:
         row = self.row_of.get(passage.passage_id)
@@ -135,7 +146,7 @@ class Selector:
             + cfg.question_weight * asked_mp
             + cfg.passage_weight * (hit.dense or 0.0)
         )
-        frame = Context(passage_frame(self.index, hit.passage))
+        frame = self._frame(hit.passage)
         out = []
         before: Context | None = None
         for k, (row, sem) in enumerate(zip(rows, semantic, strict=True)):
@@ -157,6 +168,15 @@ class Selector:
                 Sentence(hit.passage, hit.rank, int(row), start, end, float(sem), score, lead, kinds, leans)
             )
         return out
+
+    def _frame(self, passage: Passage) -> Context:
+        """The Context of a passage's frame (rag.answer.outcome.passage_frame), made once."""
+        frame = self._frames.get(passage.passage_id)
+        if frame is None:
+            if len(self._frames) >= SENTENCE_CACHE:
+                self._frames.clear()
+            frame = self._frames[passage.passage_id] = Context(passage_frame(self.index, passage))
+        return frame
 
     def _sentence(self, row: int, text: str, start: int, end: int) -> tuple[str, frozenset[str], Context]:
         """A sentence's text, stemmed words and Context, computed once per index row."""
@@ -182,10 +202,10 @@ class Selector:
             + cfg.type_weight * typed
             + (cfg.key_weight * _key_share(sentence, scoring.key_forms) if cfg.key_weight else 0.0)
             + cfg.lead_weight * (lead and asked.kind in LEAD_KINDS)
-            + cfg.polar_weight * (asked.kind == "yesno" and bool(POLAR.search(sentence)))
+            + cfg.polar_weight * (asked.kind == "yesno" and found(POLAR, sentence))
             + cfg.name_weight * (asked.kind == "list" and new_names(sentence, scoring.question))
-            + cfg.actor_weight * (asked.who and bool(ACTOR.search(sentence)))
-            + stance * (asked.kind == "yesno" and bool(STANCE.search(sentence)))
+            + cfg.actor_weight * (asked.who and found(ACTOR, sentence))
+            + stance * (asked.kind == "yesno" and found(STANCE, sentence))
         )
 
     def _with_short_neighbour(self, s: Sentence) -> list[Span]:
