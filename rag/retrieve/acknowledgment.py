@@ -5,8 +5,9 @@ artikel «…»?", "Kent u het bericht …?") whose question restates the whole 
 is "Ja." or "Daar ben ik mee bekend." (17 of the 27 awareness questions of
 ../shared/data/kamervragen-recent). Embedded with its question, such a passage matches any
 question on the topic better than the answer that holds the fact asked for, and pushes it down
-(BENCHMARKS.md, "Bare acknowledgments"). The retriever lowers their score
-(`RetrievalConfig.acknowledgment_weight`), except for a question about awareness itself.
+(README, "Retrieval and answers"). The retriever lowers their score
+(`RetrievalConfig.acknowledgment_weight`) and the composer never quotes them, except for a
+question about awareness itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from rag.types import Passage
 
 MAX_WORDS = 12  # an answer this short to an awareness question says only "yes, I know it"
+MAX_CHARS = 200  # longer texts are not counted word by word (the check runs over every passage)
 
 # "1. Bent u bekend met …", "Kent u het bericht …", "Heeft u kennisgenomen van …", and the third
 # person of older documents: "Is het de Minister bekend dat …", "Heeft de Staatssecretaris kennis genomen …"
@@ -42,7 +44,7 @@ ASKS_AWARENESS = re.compile(
 def is_acknowledgment(passage: Passage) -> bool:
     """An answer of at most MAX_WORDS words to an awareness question ("Kent u …?" "Ja.")."""
     question = passage.question
-    if not question or passage.speaker != "cabinet" or passage.parts > 1:
+    if not question or passage.speaker != "cabinet" or passage.parts > 1 or len(passage.text) > MAX_CHARS:
         return False
     return len(passage.text.split()) <= MAX_WORDS and bool(AWARENESS.search(question))
 
