@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from rag.answer.present import ASKED_BY_MPS, FRAMING, NOT_FOUND
 from rag.types import Answer
@@ -66,3 +70,25 @@ def assert_cited_verbatim(answer: Answer, docs) -> None:
             assert citation.passage.start <= start < end <= citation.passage.end
             assert quote in citation.passage.text
             assert f"“{quote}” [{citation.n}]" in answer.text
+
+
+@contextmanager
+def retrieval_settings(pipeline: Any, **changes: Any) -> Iterator[None]:
+    """The pipeline's retrieval settings with `changes` for the block, restored after."""
+    default = pipeline.retriever.config
+    pipeline.retriever.config = replace(default, **changes)
+    try:
+        yield
+    finally:
+        pipeline.retriever.config = default
+
+
+@contextmanager
+def answer_settings(pipeline: Any, **changes: Any) -> Iterator[None]:
+    """The pipeline's answer settings (ComposeConfig) with `changes` for the block, restored after."""
+    default = pipeline.composing
+    pipeline.composing = replace(default, **changes)
+    try:
+        yield
+    finally:
+        pipeline.composing = default

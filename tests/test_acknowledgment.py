@@ -17,7 +17,7 @@ from rag.retrieve.acknowledgment import asks_awareness, is_acknowledgment
 from rag.settings import IndexConfig, RetrievalConfig
 from rag.types import Passage
 
-from .helpers import DATA_DIR
+from .helpers import DATA_DIR, retrieval_settings
 
 DOCX = DATA_DIR / "jenv-2024-08-26-politiehonden.docx"
 DOC = "jenv-2024-08-26-politiehonden"
@@ -59,13 +59,8 @@ def test_only_a_short_answer_to_an_awareness_question_is_a_bare_acknowledgment()
 def test_a_bare_acknowledgment_no_longer_outranks_the_answer(police_dogs: Pipeline) -> None:
     answer = _passage(police_dogs, "5")
     assert answer.text.startswith("De politiehond is door een andere agent neergeschoten")
-    retriever = police_dogs.retriever
-    default = retriever.config
-    try:
-        retriever.config = replace(default, acknowledgment_weight=1.0)
+    with retrieval_settings(police_dogs, acknowledgment_weight=1.0):
         before = _ranks(police_dogs, WHO_SHOT)
-    finally:
-        retriever.config = default
     after = _ranks(police_dogs, WHO_SHOT)
     assert before[0] == "q1"  # "Kent u de berichten ‘Agent schiet op politiehond …’?" "Ja." first
     assert after.index("q5") < after.index("q1") and after[0] != "q1"
@@ -76,29 +71,19 @@ def test_a_question_about_awareness_keeps_the_acknowledgment(police_dogs: Pipeli
     question = "Kent de minister de berichten over de politiehond die in Dalfsen werd doodgeschoten?"
     assert asks_awareness(question) and asks_awareness("Is the minister aware of the reports?")
     assert not asks_awareness(WHO_SHOT)
-    retriever = police_dogs.retriever
-    default = retriever.config
-    try:
-        retriever.config = replace(default, acknowledgment_weight=1.0)
+    with retrieval_settings(police_dogs, acknowledgment_weight=1.0):
         unweighted = _ranks(police_dogs, question)
-    finally:
-        retriever.config = default
     assert _ranks(police_dogs, question) == unweighted
 
 
 def test_a_bare_acknowledgment_is_never_quoted(police_dogs: Pipeline) -> None:
     """Not even when it is the first hit (its score not lowered): "Ja." answers nothing asked."""
-    retriever = police_dogs.retriever
-    default = retriever.config
-    try:
-        retriever.config = replace(default, acknowledgment_weight=1.0)
+    with retrieval_settings(police_dogs, acknowledgment_weight=1.0):
         for question in (WHO_SHOT, "Who shot the police dog during the arrest in Dalfsen?"):
             answer = police_dogs.ask(question)
             assert is_acknowledgment(answer.hits[0].passage), question
             assert answer.citations, question
             assert all(not is_acknowledgment(c.passage) for c in answer.citations), question
-    finally:
-        retriever.config = default
     assert "andere agent neergeschoten" in police_dogs.ask(WHO_SHOT).text
 
 

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 
 import pytest
 
@@ -18,7 +17,7 @@ from rag.answer.question import analyse
 from rag.pipeline import Pipeline, open_pipeline
 from rag.settings import IndexConfig
 
-from .helpers import DATA_DIR
+from .helpers import DATA_DIR, answer_settings
 
 ROLE = "Het is aan het lokale gezag om dit in goede banen te leiden."
 
@@ -68,12 +67,8 @@ def test_a_sentence_without_one_is_not(sentence: str) -> None:
     ],
 )
 def test_the_role_that_answers_a_who_question_is_quoted(sinterklaas: Pipeline, question: str) -> None:
-    default = sinterklaas.composing
-    try:
-        sinterklaas.composing = replace(default, actor_weight=0.0)
+    with answer_settings(sinterklaas, actor_weight=0.0):
         without = sinterklaas.ask(question)
-    finally:
-        sinterklaas.composing = default
     assert ROLE not in without.text  # the names of the other sentences won
     answer = sinterklaas.ask(question)
     assert ROLE in " ".join(q for c in answer.citations for q in c.quotes)
@@ -106,12 +101,8 @@ def test_a_plain_statement_is_not(sentence: str) -> None:
 
 def test_the_conclusion_answers_a_dutch_yes_no_question(real_pipeline: Pipeline) -> None:
     question = "Gaat Nederland akkoord met Roemenië in Schengen, gezien het CVM-rapport over de rechtsstaat?"
-    default = real_pipeline.composing
-    try:
-        real_pipeline.composing = replace(default, stance_weight=0.0)
+    with answer_settings(real_pipeline, stance_weight=0.0):
         without = real_pipeline.ask(question)
-    finally:
-        real_pipeline.composing = default
     assert ROMANIA not in " ".join(q for c in without.citations for q in c.quotes)
     answer = real_pipeline.ask(question)
     assert answer.status == "answered"
