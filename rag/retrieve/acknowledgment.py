@@ -17,7 +17,7 @@ import re
 from rag.types import Passage
 
 MAX_WORDS = 12  # an answer this short to an awareness question says only "yes, I know it"
-MAX_CHARS = 200  # longer texts are not counted word by word (the check runs over every passage)
+MAX_CHARS = 200  # longer texts are not counted word by word (the check runs on every candidate)
 
 # "1. Bent u bekend met …", "Kent u het bericht …", "Heeft u kennisgenomen van …", and the third
 # person of older documents: "Is het de Minister bekend dat …", "Heeft de Staatssecretaris kennis genomen …"

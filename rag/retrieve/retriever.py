@@ -56,8 +56,6 @@ class Retriever:
         self.filter_columns = FilterColumns(index)
         # sentence rows of passage r: sentence_bounds[r]:sentence_bounds[r + 1] (sorted by passage)
         self.sentence_bounds = np.searchsorted(index.sentences[:, 0], np.arange(index.size + 1))
-        # bare acknowledgments ("Kent u het bericht …?" "Ja."): scores lowered (rag.retrieve.acknowledgment)
-        self.acknowledgments = frozenset(r for r, p in enumerate(index.passages) if is_acknowledgment(p))
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.embedder.encode_queries([question])[0]
@@ -187,11 +185,13 @@ class Retriever:
         """Bare acknowledgments' scores times `acknowledgment_weight`, unless the question asks
         whether the cabinet knows of something (then "Ja." is the answer)."""
         weight = self.config.acknowledgment_weight
-        if weight == 1.0 or not self.acknowledgments or asks_awareness(question):
+        if weight == 1.0 or asks_awareness(question):
             return ranked
-        if not any(row in self.acknowledgments for row, _ in ranked):
+        passages = self.index.passages
+        flagged = {row for row, _ in ranked if is_acknowledgment(passages[row])}  # the candidates only
+        if not flagged:
             return ranked
-        lowered = [(row, score - (1 - weight) * abs(score) if row in self.acknowledgments else score)
+        lowered = [(row, score - (1 - weight) * abs(score) if row in flagged else score)
                    for row, score in ranked]  # fmt: skip
         return sorted(lowered, key=lambda kv: (-kv[1], kv[0]))
 
