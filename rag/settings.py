@@ -350,11 +350,19 @@ class ComposeConfig:
     partial_below_en: float = 0.85
     type_rule: bool = True  # a number / date question needs a quoted number / date
     key_term_rule: bool = True  # the key terms must be in the quote or its passage's context
+    # Where the names of a number / date question must be found for its number / date to count:
+    # "sentence" = the sentence holding it or the MP question it answers; "window" = also the
+    # sentence before it, the passage's heading and its document's title, dates and signatory
+    typed_names_in: str = "sentence"
+    # A number / date question that names nothing needs one of its words in the sentence
+    # holding the number / date (or the one before it), not just in the same document
+    typed_topic_rule: bool = True
 
     def __post_init__(self) -> None:
         check_settings(
             self, {"hits_considered": (1, MAX_TOP_K), "max_quotes": (1, 100), "max_words": (1, 10_000),
                    "min_words": (0, 1000), "keep_within": (0, math.inf)},
+            {"typed_names_in": ("sentence", "window")},
         )  # fmt: skip
 
     def strength(self, best_sentence: float, best_dense: float, lang: str) -> float:

@@ -133,8 +133,9 @@ def tiny_translator(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def mixed_pipeline(tmp_path_factory):
-    """Real answers (2022-12-06) and a real document of MPs' questions only (tests/data), indexed
-    with the default model: the corpus where an MP's words could be passed off as the cabinet's."""
+    """Real answers (2022-12-06), a real document of MPs' questions only and a 2024 Aanhangsel
+    PDF (tests/data), indexed with the default model: the corpus where an MP's words could be
+    passed off as the cabinet's."""
     from rag.pipeline import open_pipeline
     from rag.settings import IndexConfig
 
@@ -143,5 +144,6 @@ def mixed_pipeline(tmp_path_factory):
     corpus.mkdir()
     shutil.copy(CORPUS_DIR / f"{DOC_IDS['answers_2022']}.txt", corpus)
     shutil.copy(DATA_DIR / "questions-only-faber-van-de-klashorst.txt", corpus)
+    shutil.copy(DATA_DIR / "ah-tk-20232024-1984.pdf", corpus)  # answers on the work-costs scheme
     config = IndexConfig(corpus_dir=corpus, index_dir=root / "index")
     return open_pipeline(config, log=lambda message: None)

@@ -51,6 +51,28 @@ def test_a_near_miss_comes_back_partial_saying_what_is_missing(real_pipeline):
         assert english.text.split("\n")[0].startswith("The documents ")
 
 
+def test_a_number_about_something_else_does_not_answer_a_number_question(real_pipeline, mixed_pipeline):
+    """The consultation names Moldova (a platform, a pledge to take in 500 people) and gives sums
+    of money for other things; the Aanhangsel names the exemption's budget effects without an
+    amount. Neither number sentence names what was asked, so the answer is partial."""
+    for question, gap in (
+        ("How much money has the Netherlands given Moldova for receiving Ukrainian refugees?", "no amount"),
+        ("Hoeveel geld heeft Nederland aan Moldavië gegeven voor de opvang van Oekraïense vluchtelingen?",
+         "geen bedrag"),
+    ):
+        answer = real_pipeline.ask(question)
+        assert_cited_verbatim(answer, real_pipeline.documents)
+        assert answer.status == "partial" and gap in answer.text.split("\n")[0], answer.text
+    arbo = mixed_pipeline.ask(
+        "Hoeveel kost de gerichte vrijstelling voor arbovoorzieningen de schatkist per jaar?"
+    )
+    assert arbo.status == "partial" and "geen bedrag" in arbo.text.split("\n")[0], arbo.text
+    # the same document's amount still answers the question it does answer
+    meal = mixed_pipeline.ask("What is the 2024 standard taxable value of a meal at work?")
+    assert meal.status == "answered", meal.text
+    assert "Dit bedrag is voor 2024 gesteld op € 3,90" in quoted(meal)
+
+
 def test_an_answered_question_has_no_gap(real_pipeline):
     answer = real_pipeline.ask("Wat zegt het kabinet over het visumbeleid van Servië?")
     obj = answer_json(answer, real_pipeline.documents)

@@ -58,3 +58,14 @@ def test_the_recent_halves_split_both_recent_sets_by_document():
     for half in (tuning, validation):
         kinds = Counter((q["lang"], bool(q["evidence"])) for q in half)
         assert all(kinds[(lang, True)] >= 20 and kinds[(lang, False)] >= 8 for lang in ("nl", "en"))
+
+
+def test_the_fresh_set_asks_only_about_held_out_documents():
+    fresh = records("recent_fresh.jsonl")
+    tuning_docs = {q["doc_id"] for q in records("recent_tuning.jsonl")}
+    validation_docs = {q["doc_id"] for q in records("recent_validation.jsonl")}
+    assert {q["doc_id"] for q in fresh} <= validation_docs and not {q["doc_id"] for q in fresh} & tuning_docs
+    assert len({q["id"] for q in fresh}) == len(fresh) == 60
+    kinds = Counter((q["lang"], bool(q["evidence"])) for q in fresh)
+    assert kinds == {("nl", True): 22, ("en", True): 22, ("nl", False): 8, ("en", False): 8}
+    assert all(q["passage_id"].split("#")[0] == q["doc_id"] for q in fresh if q["evidence"])

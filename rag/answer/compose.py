@@ -58,7 +58,9 @@ class Composer:
         scoring = Scoring(question, lang, vector, terms, asked, key_forms, rerank, words, names)
         scored = self.selector.score(cabinet, scoring)
         groups = self.selector.group(self.selector.pick(scored, asked))
-        outcome = decide(self.index, asked, groups, self._strength(scored, cabinet, lang), lang, self.config)
+        topic = words if lang != "en" else frozenset(content_words(query_text or question))
+        strength = self._strength(scored, cabinet, lang)
+        outcome = decide(self.index, asked, groups, strength, lang, self.config, topic)
         asked_by_mps = self._asked_by_mps(hits, vector, lang) if outcome.status != "answered" else None
         return self._answer(question, lang, hits, groups, outcome, asked, asked_by_mps)
 

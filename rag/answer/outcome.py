@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.answer.features import holds
+from rag.answer.features import compound_share, holds
 from rag.answer.question import Asked, is_datelike
 from rag.answer.terms import Context, defined_abbreviations, forms, with_defined
 from rag.index.store import Index
@@ -76,7 +76,12 @@ def _sentences_with_previous(quote: str) -> list[tuple[str, str]]:
 
 
 def _typed(
-    index: Index, asked: Asked, quotes: list[tuple[Passage, str]], names: list[tuple[str, tuple[str, ...]]]
+    index: Index,
+    asked: Asked,
+    quotes: list[tuple[Passage, str]],
+    names: list[tuple[str, tuple[str, ...]]],
+    words: frozenset[str],
+    config: ComposeConfig,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(kinds missing, names missing) for the types a question needs (see the type rule)."""
     missing_kinds: list[str] = []
@@ -88,14 +93,26 @@ def _typed(
         if names or p.doc_id == first
         for before, s in _sentences_with_previous(q)
     ]
+    topical = config.typed_topic_rule and not names and bool(words)
     for kind in asked.needs():
-        typed = [(p, before, s) for p, before, s in windows if holds(kind, s, asked)]
-        frames = [Context(f"{before}\n{s}\n{passage_frame(index, p)}") for p, before, s in typed]
+        typed = [
+            (p, before, s)
+            for p, before, s in windows
+            if holds(kind, s, asked) and (not topical or compound_share(f"{before} {s}", words) > 0)
+        ]
+        frames = [Context(_names_frame(index, config, p, before, s)) for p, before, s in typed]
         uncovered = [tuple(t for t, f in names if not frame.covers(f)) for frame in frames]
         if not typed or all(uncovered):
             missing_kinds.append(kind)
             missing_names = min(uncovered, key=len) if typed else ()
     return tuple(missing_kinds), missing_names
+
+
+def _names_frame(index: Index, config: ComposeConfig, passage: Passage, before: str, sentence: str) -> str:
+    """Where the names of a typed sentence may be found (ComposeConfig.typed_names_in)."""
+    if config.typed_names_in == "sentence":
+        return f"{sentence}\n{passage.question or ''}"
+    return f"{before}\n{sentence}\n{passage_frame(index, passage)}"
 
 
 def decide(
@@ -105,8 +122,11 @@ def decide(
     strength: float,
     lang: str,
     config: ComposeConfig,
+    words: frozenset[str] = frozenset(),
 ) -> Outcome:
-    """answered / partial / not_found for the chosen quotes (see the module docstring)."""
+    """answered / partial / not_found for the chosen quotes (see the module docstring);
+    `words` are the question's content words (rag.answer.features.content_words; of its Dutch
+    expansion for an English question)."""
     if not groups or strength < config.threshold(lang):
         return Outcome("not_found")
     quotes = [(p, index.documents[p.doc_id].text[a:b]) for p, spans in groups for a, b in spans]
@@ -117,7 +137,9 @@ def decide(
     covered = tuple(t for t, f in terms if context.covers(f))
     missing = tuple(t for t, f in terms if not context.covers(f)) if config.key_term_rule else ()
     names = [(t, f) for t, f in terms if not is_datelike(t)]
-    missing_kinds, missing_names = _typed(index, asked, quotes, names) if config.type_rule else ((), ())
+    missing_kinds, missing_names = (
+        _typed(index, asked, quotes, names, words, config) if config.type_rule else ((), ())
+    )
     missing = tuple(dict.fromkeys((*missing, *missing_names)))
     weak = strength < config.partial_threshold(lang)
     status: Status = "partial" if missing_kinds or missing or weak else "answered"
